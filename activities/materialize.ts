@@ -1,0 +1,45 @@
+import { Context } from '@temporalio/activity';
+import type { AssetLogger } from '../framework/asset.js';
+import { computeToStaging, type StagedAsset } from '../framework/compute.js';
+import type { Definitions } from '../framework/definitions.js';
+import { publishStaged, quarantineStaged, type MaterializationRecord } from '../framework/publish.js';
+import { asActivity } from './failure.js';
+
+export interface AssetRunInput {
+  key: string;
+  partition?: string;
+  /** The Assay run id (the graph run's Temporal run id). */
+  runId: string;
+}
+
+function activityLogger(): AssetLogger {
+  const log = Context.current().log;
+  return { info: (m, a) => log.info(m, a), warn: (m, a) => log.warn(m, a) };
+}
+
+export function createMaterializeActivities(definitions: Definitions, home: string) {
+  return {
+    /** Computes the asset into staging. Retried per the asset's retry policy. */
+    async computeAsset(input: AssetRunInput): Promise<StagedAsset> {
+      return asActivity(() =>
+        computeToStaging({
+          definitions,
+          home,
+          ...input,
+          heartbeat: (details) => Context.current().heartbeat(details),
+          log: activityLogger(),
+        }),
+      );
+    },
+
+    /** Moves staged data into the lake and records the materialization. */
+    async publishAsset(staged: StagedAsset, checks?: MaterializationRecord['checks']): Promise<MaterializationRecord> {
+      return asActivity(() => publishStaged({ definitions, home, staged, checks }));
+    },
+
+    /** Moves staged data that failed its checks to quarantine; returns where. */
+    async quarantineAsset(staged: StagedAsset): Promise<string> {
+      return asActivity(() => quarantineStaged(definitions, home, staged));
+    },
+  };
+}

@@ -1,0 +1,17 @@
+import type { Definitions } from '../framework/definitions.js';
+import { planRun, type RunPlan } from '../framework/plan.js';
+import { asActivity } from './failure.js';
+
+export interface PlanInput {
+  selection: string;
+  partition?: string;
+}
+
+export function createPlanActivities(definitions: Definitions) {
+  return {
+    /** Resolves the selection against the asset graph: planning reads definitions, so it is an activity. */
+    async planGraphRun(input: PlanInput): Promise<RunPlan> {
+      return asActivity(async () => planRun(definitions, input.selection, input.partition));
+    },
+  };
+}

@@ -1,0 +1,166 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Table } from 'apache-arrow';
+import { AssetDefinitionError } from './errors.js';
+
+/** The lake layer an asset is published under, as folders of `ASSAY_HOME/lake/`. */
+export const LAYERS = ['raw', 'staging', 'intermediate', 'curated', 'marts'] as const;
+export type Layer = (typeof LAYERS)[number];
+
+/** Temporal retry policy for an asset's compute activity. Durations are Temporal duration strings ('1s', '500ms'). */
+export interface AssetRetryPolicy {
+  maximumAttempts?: number;
+  initialInterval?: string;
+  backoffCoefficient?: number;
+  maximumInterval?: string;
+  /** Error `type`s (see `framework/errors.ts`) that fail at once instead of retrying. */
+  nonRetryableErrorTypes?: string[];
+}
+
+/** What a TypeScript compute function receives. */
+export interface AssetContext {
+  readonly key: string;
+  readonly partition: string | undefined;
+  /** The Assay run id of the graph run this materialization belongs to. */
+  readonly runId: string;
+  /** A DuckDB connection for this materialization only. Upstream assets are readable through `ref`. */
+  readonly connection: DuckDBConnection;
+  /** SQL fragment that reads the published data of an upstream asset, e.g. `read_parquet('…/data.parquet')`. */
+  ref(asset: AssetDefinition | string): string;
+  /** The published data of an upstream asset as an Arrow table. */
+  input(asset: AssetDefinition | string): Promise<Table>;
+  /** Name of the table or view a compute function may create in `connection` instead of returning a Table. */
+  readonly outputTable: string;
+  /** Emits a heartbeat with progress details; use in long-running computes. */
+  heartbeat(details?: unknown): void;
+  readonly log: AssetLogger;
+}
+
+export interface AssetLogger {
+  info(message: string, attrs?: Record<string, unknown>): void;
+  warn(message: string, attrs?: Record<string, unknown>): void;
+}
+
+/** SQL run by DuckDB. `{{ ref('key') }}` (dbt style) or an interpolated asset reads an upstream asset. */
+export interface SqlCompute {
+  readonly kind: 'sql';
+  readonly sql: string;
+  /** Absolute path of the `.sql` file, when the SQL lives in one. */
+  readonly file?: string;
+  /** Assets interpolated into a `sql` tagged template (they become dependencies). */
+  readonly refs: readonly AssetDefinition[];
+}
+
+/** A TypeScript function returning an Arrow table, or creating `ctx.outputTable` through `ctx.connection`. */
+export interface TsCompute {
+  readonly kind: 'ts';
+  readonly run: (ctx: AssetContext) => Promise<Table | void>;
+  /** Absolute path of the module that declares the function, for lineage source-code facets. */
+  readonly file?: string;
+}
+
+export type AssetCompute = SqlCompute | TsCompute;
+
+export interface AssetSpec {
+  /** Unique key: `name` or a path `a/b` of snake_case segments. */
+  key: string;
+  deps?: readonly AssetDefinition[];
+  group?: string;
+  layer?: Layer;
+  description?: string;
+  /** Column name → description (with units), published with the schema. */
+  columns?: Readonly<Record<string, string>>;
+  tags?: Readonly<Record<string, string>>;
+  owners?: readonly string[];
+  codeVersion?: string;
+  retry?: AssetRetryPolicy;
+  /** Expectation suite files (Great Expectations JSON), absolute or relative to the project root. */
+  suites?: readonly string[];
+  compute: AssetCompute;
+}
+
+export interface AssetDefinition {
+  readonly key: string;
+  readonly deps: readonly AssetDefinition[];
+  readonly group: string;
+  readonly layer: Layer;
+  readonly description: string | undefined;
+  readonly columns: Readonly<Record<string, string>>;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly owners: readonly string[];
+  readonly codeVersion: string | undefined;
+  readonly retry: AssetRetryPolicy;
+  readonly suites: readonly string[];
+  readonly compute: AssetCompute;
+}
+
+const KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*(\/[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+/**
+ * Declares an asset.
+ *
+ * ```ts
+ * export const dailyMean = defineAsset({
+ *   key: 'daily_mean',
+ *   group: 'glucose',
+ *   compute: sql`select day, avg(sgv) as mean_mg_dl from ${readings} group by day`,
+ * });
+ * ```
+ */
+export function defineAsset(spec: AssetSpec): AssetDefinition {
+  if (!KEY_PATTERN.test(spec.key)) {
+    throw new AssetDefinitionError(
+      `asset key '${spec.key}' is invalid: use letters, digits and underscores, segments separated by '/'`,
+    );
+  }
+  const deps = [...(spec.deps ?? [])];
+  if (spec.compute.kind === 'sql') {
+    for (const ref of spec.compute.refs) if (!deps.includes(ref)) deps.push(ref);
+  }
+  return Object.freeze({
+    key: spec.key,
+    deps: Object.freeze(deps),
+    group: spec.group ?? 'default',
+    layer: spec.layer ?? 'curated',
+    description: spec.description,
+    columns: Object.freeze({ ...(spec.columns ?? {}) }),
+    tags: Object.freeze({ ...(spec.tags ?? {}) }),
+    owners: Object.freeze([...(spec.owners ?? [])]),
+    codeVersion: spec.codeVersion,
+    retry: Object.freeze({ ...(spec.retry ?? {}) }),
+    suites: Object.freeze([...(spec.suites ?? [])]),
+    compute: spec.compute,
+  });
+}
+
+/** SQL tagged template: interpolating an asset reads it (and makes it a dependency); nothing else may be interpolated. */
+export function sql(strings: TemplateStringsArray, ...assets: AssetDefinition[]): SqlCompute {
+  let text = strings[0] ?? '';
+  assets.forEach((asset, i) => {
+    if (typeof asset !== 'object' || asset === null || typeof asset.key !== 'string') {
+      throw new AssetDefinitionError(
+        'only assets may be interpolated into sql`…`; bind values through the asset instead of pasting them',
+      );
+    }
+    text += `{{ ref('${asset.key}') }}` + (strings[i + 1] ?? '');
+  });
+  return { kind: 'sql', sql: text, refs: assets };
+}
+
+/** SQL from a `.sql` file next to the declaring module: `sqlFile(import.meta.url, 'stg_x.sql')`. */
+export function sqlFile(moduleUrl: string, relativePath: string): SqlCompute {
+  const file = fileURLToPath(new URL(relativePath, moduleUrl));
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new AssetDefinitionError(`cannot read SQL file ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  return { kind: 'sql', sql: text, file, refs: [] };
+}
+
+/** A TypeScript compute function. Pass `import.meta.url` to record where it is declared. */
+export function ts(run: TsCompute['run'], moduleUrl?: string): TsCompute {
+  return { kind: 'ts', run, file: moduleUrl ? fileURLToPath(moduleUrl) : undefined };
+}

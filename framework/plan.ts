@@ -1,0 +1,37 @@
+import type { AssetRetryPolicy, Layer } from './asset.js';
+import type { Definitions } from './definitions.js';
+import { resolveSelection } from './selection.js';
+
+/** One asset materialization in a run, with what it waits for. Plain data: it crosses into workflow code. */
+export interface PlanStep {
+  key: string;
+  group: string;
+  layer: Layer;
+  /** Selected assets upstream of this one (at any depth): it runs after them and is skipped if one fails. */
+  waitsFor: string[];
+  retry: AssetRetryPolicy;
+}
+
+export interface RunPlan {
+  selection: string;
+  partition?: string;
+  /** In a stable topological order. */
+  steps: PlanStep[];
+}
+
+export function planRun(definitions: Definitions, selection: string, partition?: string): RunPlan {
+  const { graph } = definitions;
+  const keys = resolveSelection(graph, selection);
+  const selected = new Set(keys);
+  const steps = keys.map((key): PlanStep => {
+    const asset = graph.get(key);
+    return {
+      key,
+      group: asset.group,
+      layer: asset.layer,
+      waitsFor: [...graph.ancestors(key)].filter((k) => selected.has(k)).sort(),
+      retry: { ...asset.retry },
+    };
+  });
+  return partition === undefined ? { selection, steps } : { selection, partition, steps };
+}
