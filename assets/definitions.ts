@@ -1,0 +1,7 @@
+/** The sample project: every asset the worker and the CLI load (`ASSAY_DEFINITIONS` points elsewhere). */
+import { defineDefinitions } from '../framework/index.js';
+import { nightscoutAssets } from './nightscout/assets.js';
+
+export default defineDefinitions({
+  assets: [...nightscoutAssets],
+});

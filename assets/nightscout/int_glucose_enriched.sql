@@ -1,0 +1,55 @@
+-- Readings with local calendar fields, consensus glucose category and change from the previous reading.
+-- Local time = UTC time + the uploader's utcOffset (0 when the uploader sent none).
+-- Change and rate are null for a subject's first reading and across gaps of more than 15 minutes.
+with readings as (
+    select * from {{ ref('stg_nightscout_glucose') }}
+),
+
+localized as (
+    select
+        *,
+        timezone('UTC', reading_ts) + to_minutes(coalesce(utc_offset_min, 0)) as local_ts
+    from readings
+),
+
+with_previous as (
+    select
+        *,
+        lag(sgv_mg_dl)  over by_subject as previous_sgv,
+        lag(reading_ts) over by_subject as previous_ts
+    from localized
+    window by_subject as (partition by subject_id order by reading_ts)
+),
+
+final as (
+    select
+        subject_id,
+        entry_id,
+        reading_ts,
+        local_ts,
+        local_ts::date                                     as local_date,
+        hour(local_ts)::integer                            as local_hour,
+        dayofweek(local_ts)::integer                       as day_of_week,   -- 0 = Sunday
+        sgv_mg_dl,
+        case
+            when sgv_mg_dl < 54   then 'very_low'
+            when sgv_mg_dl < 70   then 'low'
+            when sgv_mg_dl <= 180 then 'in_range'
+            when sgv_mg_dl <= 250 then 'high'
+            else 'very_high'
+        end                                                as glucose_category,
+        epoch(reading_ts - previous_ts) / 60.0             as minutes_since_previous,
+        case when epoch(reading_ts - previous_ts) <= 15 * 60
+             then (sgv_mg_dl - previous_sgv)::double end   as delta_mg_dl,
+        case when epoch(reading_ts - previous_ts) <= 15 * 60
+             then (sgv_mg_dl - previous_sgv) / (epoch(reading_ts - previous_ts) / 60.0)
+        end                                                as rate_mg_dl_per_min,
+        direction,
+        trend,
+        device,
+        utc_offset_min
+    from with_previous
+)
+
+select * from final
+order by subject_id, reading_ts

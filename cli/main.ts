@@ -1,0 +1,67 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { devCommand } from './commands/dev.js';
+import { listCommand } from './commands/list.js';
+import { materializeCommand } from './commands/materialize.js';
+import { nightscoutSimCommand } from './commands/nightscout-sim.js';
+import { workerCommand } from './commands/worker.js';
+
+function wholeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
+  return n;
+}
+
+const program = new Command()
+  .name('assay')
+  .description('Durable data assets for TypeScript, materialized as Temporal workflows with DuckDB')
+  .showHelpAfterError();
+
+program
+  .command('dev')
+  .description('embedded Temporal dev server + worker; materialize every asset, then keep serving')
+  .option('--once', 'exit after the run (code 0 only if every asset succeeded)')
+  .option('--port <port>', 'Temporal frontend port', wholeNumber, 7233)
+  .option('--ui-port <port>', 'Temporal Web UI port', wholeNumber, 8233)
+  .action(async (options) => exit(await devCommand(options)));
+
+program
+  .command('list')
+  .description('list assets, groups and dependencies')
+  .option('--json', 'print JSON')
+  .action(async (options) => exit(await listCommand(options)));
+
+program
+  .command('materialize')
+  .description('materialize a selection of assets (e.g. "*", "dim_glucose_date+", "group:nightscout")')
+  .argument('[selection]', 'asset selection', '*')
+  .option('--partition <key>', 'partition to materialize')
+  .option('--json', 'print one JSON object with the result')
+  .option('--embedded', 'start a Temporal dev server and a worker in this process')
+  .option('--max-parallel <n>', 'asset workflows running at once', wholeNumber)
+  .action(async (selection, options) => exit(await materializeCommand(selection, options)));
+
+program
+  .command('worker')
+  .description('run the Assay worker against TEMPORAL_ADDRESS')
+  .action(async () => exit(await workerCommand()));
+
+program
+  .command('nightscout-sim')
+  .description('serve a Nightscout-compatible API v1 with generated or real entries')
+  .option('--port <port>', 'port (0 = any free port)', wholeNumber, 1337)
+  .option('--subjects <n>', 'subjects, one site each', wholeNumber, 3)
+  .option('--days <n>', 'days of readings per subject', wholeNumber, 14)
+  .option('--seed <n>', 'random seed (same seed, same data)', wholeNumber, 42)
+  .option('--entries <file>', 'serve these entries (entries.json array or mongoexport NDJSON) instead')
+  .option('--api-secret <secret>', 'require this API secret')
+  .action(async (options) => exit(await nightscoutSimCommand(options)));
+
+// Exit explicitly: the DuckDB instance and Temporal connections would otherwise keep the process alive.
+function exit(code: number): void {
+  process.exit(code);
+}
+
+program.parseAsync().catch((err: unknown) => {
+  console.error(err instanceof Error ? `assay: ${err.message}` : err);
+  process.exit(1);
+});

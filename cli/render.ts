@@ -1,0 +1,72 @@
+import Table from 'cli-table3';
+import pc from 'picocolors';
+import type { AssetRunResult, AssetStatus, GraphRunResult } from '../workflows/shared.js';
+
+const STATUS_COLOR: Record<AssetStatus, (s: string) => string> = {
+  pending: pc.dim,
+  running: pc.cyan,
+  materialized: pc.green,
+  failed: pc.red,
+  skipped: pc.yellow,
+};
+
+export function formatBytes(bytes: number | null): string {
+  if (bytes === null) return '';
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** One line per asset, for live progress on a terminal. */
+export function progressLines(progress: GraphRunResult): string {
+  return progress.assets
+    .map((a) => `${STATUS_COLOR[a.status](a.status.padEnd(12))} ${a.key}${a.partition ? ` [${a.partition}]` : ''}`)
+    .join('\n');
+}
+
+/** The per-asset summary table printed when a run ends. */
+export function resultTable(result: GraphRunResult): string {
+  const table = new Table({
+    head: ['asset', 'status', 'rows', 'bytes', 'ms', 'error'],
+    colAligns: ['left', 'left', 'right', 'right', 'right', 'left'],
+    style: { head: ['bold'] },
+    wordWrap: true,
+    colWidths: [null, null, null, null, null, 60] as unknown as number[],
+  });
+  for (const a of result.assets) table.push(row(a));
+  return table.toString();
+}
+
+function row(a: AssetRunResult): string[] {
+  return [
+    a.key + (a.partition ? ` [${a.partition}]` : ''),
+    STATUS_COLOR[a.status](a.status),
+    a.rows === null ? '' : a.rows.toLocaleString('en-US'),
+    formatBytes(a.bytes),
+    a.durationMs === null ? '' : String(a.durationMs),
+    a.error ?? '',
+  ];
+}
+
+/** The `--json` document: `{runId, status, assets: [{key, partition, status, rows, bytes, durationMs, path, error}]}`. */
+export function resultJson(result: GraphRunResult): string {
+  return JSON.stringify(
+    {
+      runId: result.runId,
+      workflowId: result.workflowId,
+      status: result.status,
+      assets: result.assets.map(({ key, partition, status, rows, bytes, durationMs, path, error }) => ({
+        key,
+        partition,
+        status,
+        rows,
+        bytes,
+        durationMs,
+        path,
+        error,
+      })),
+    },
+    null,
+    2,
+  );
+}
