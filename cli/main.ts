@@ -1,3 +1,4 @@
+import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import { Command, InvalidArgumentError } from 'commander';
 import { devCommand } from './commands/dev.js';
 import { listCommand } from './commands/list.js';
@@ -10,6 +11,9 @@ function wholeNumber(value: string): number {
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
   return n;
 }
+
+// The SDK logs worker state changes at INFO; a terminal user wants warnings only (ASSAY_LOG_LEVEL=INFO for more).
+Runtime.install({ logger: new DefaultLogger((process.env.ASSAY_LOG_LEVEL ?? 'WARN') as LogLevel) });
 
 const program = new Command()
   .name('assay')

@@ -26,14 +26,16 @@ export function progressLines(progress: GraphRunResult): string {
 
 /** The per-asset summary table printed when a run ends. */
 export function resultTable(result: GraphRunResult): string {
+  const anyError = result.assets.some((a) => a.error);
   const table = new Table({
-    head: ['asset', 'status', 'rows', 'bytes', 'ms', 'error'],
+    head: ['asset', 'status', 'rows', 'bytes', 'ms', ...(anyError ? ['error'] : [])],
     colAligns: ['left', 'left', 'right', 'right', 'right', 'left'],
     style: { head: ['bold'] },
     wordWrap: true,
-    colWidths: [null, null, null, null, null, 60] as unknown as number[],
+    // Only the error column wraps; the others keep their natural width.
+    ...(anyError ? { colWidths: [null, null, null, null, null, 60] as unknown as number[] } : {}),
   });
-  for (const a of result.assets) table.push(row(a));
+  for (const a of result.assets) table.push(anyError ? row(a) : row(a).slice(0, 5));
   return table.toString();
 }
 

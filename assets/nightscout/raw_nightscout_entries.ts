@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineAsset, ts } from '../../framework/index.js';
 import { quoteLiteral } from '../../framework/duckdb.js';
+import { InvalidDocumentError } from '../../framework/errors.js';
 import { fetchEntries } from '../../sources/nightscout/client.js';
 import { loadNightscoutSites } from './sites.js';
 
@@ -19,6 +20,20 @@ const COLUMNS = {
   utc_offset: 'INTEGER',
   sys_time: 'VARCHAR',
 } as const;
+
+/** `NIGHTSCOUT_HTTP_RETRIES` / `NIGHTSCOUT_TIMEOUT_MS` tune the client; the activity retries on top of them. */
+function httpOptions(env: NodeJS.ProcessEnv = process.env): { retries?: number; timeoutMs?: number } {
+  const read = (name: string) => {
+    const value = env[name];
+    if (value === undefined || value === '') return undefined;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidDocumentError(`${name} must be a whole number, got '${value}'`);
+    return n;
+  };
+  const retries = read('NIGHTSCOUT_HTTP_RETRIES');
+  const timeoutMs = read('NIGHTSCOUT_TIMEOUT_MS');
+  return { ...(retries === undefined ? {} : { retries }), ...(timeoutMs === undefined ? {} : { timeoutMs }) };
+}
 
 /**
  * Every entry of every configured Nightscout site, as the API returns it (all entry types), one row per
@@ -57,7 +72,7 @@ export const rawNightscoutEntries = defineAsset({
       const files: string[] = [];
       for (const site of sites) {
         let page = 0;
-        for await (const entries of fetchEntries(site)) {
+        for await (const entries of fetchEntries(site, httpOptions())) {
           const file = join(dir, `${files.length}.jsonl`);
           const lines = entries.map((e) =>
             JSON.stringify({

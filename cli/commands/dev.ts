@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pc from 'picocolors';
 import { loadDefinitions } from '../../framework/definitions.js';
@@ -26,6 +27,7 @@ export async function devCommand(options: DevOptions): Promise<number> {
     process.env.NIGHTSCOUT_URL = simulator.sites.map((s) => `${s.subjectId}=${s.baseUrl}`).join(',');
   }
   const definitions = await loadDefinitions();
+  mkdirSync(home, { recursive: true });
   console.log(pc.dim('Starting the Temporal dev server and the Assay worker…'));
   const embedded = await startEmbedded(definitions, home, {
     port: options.port,
