@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { AssetContext, AssetDefinition, AssetLogger, SqlCompute } from './asset.js';
 import { arrowToDuckDB, duckDBToArrow } from './arrow-duckdb.js';
+import { sha256File } from './content-hash.js';
 import type { Definitions } from './definitions.js';
 import { quoteIdent, quoteLiteral, readParquet, withConnection } from './duckdb.js';
 import { AssayError, AssetDefinitionError, SqlError, UpstreamMissingError } from './errors.js';
@@ -164,10 +164,4 @@ export async function parquetSchema(path: string): Promise<ColumnSchema[]> {
     const reader = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${readParquet(path)}`);
     return reader.getRowObjectsJson().map((row) => ({ name: String(row.column_name), type: String(row.column_type) }));
   });
-}
-
-async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }

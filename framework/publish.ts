@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ColumnSchema, StagedAsset } from './compute.js';
+import { sha256File } from './content-hash.js';
 import type { Definitions } from './definitions.js';
 import { metadataPath, moveIntoPlace, publishedPath, quarantinePath, writeFileAtomic } from './lake.js';
 
@@ -35,7 +37,9 @@ export async function publishStaged(request: PublishRequest): Promise<Materializ
   const { definitions, home, staged } = request;
   const asset = definitions.graph.get(staged.key);
   const target = publishedPath(home, asset, staged.partition);
-  await moveIntoPlace(staged.stagingPath, target);
+  // A retried publish whose rename already happened finds the staged file in place: carry on from there.
+  const alreadyMoved = !existsSync(staged.stagingPath) && existsSync(target) && (await sha256File(target)) === staged.contentHash;
+  if (!alreadyMoved) await moveIntoPlace(staged.stagingPath, target);
   const now = request.now ?? new Date();
   const record: MaterializationRecord = {
     runId: staged.runId,
