@@ -1,0 +1,176 @@
+/**
+ * Assay's OpenLineage client (spec 2-0-2): typed events and facets, builders, validation,
+ * transports (http, file, console, composite, noop), a spooling emitter, and configuration read
+ * like the Python client's (`OPENLINEAGE_*`, `openlineage.yml`). See `lineage/README.md`.
+ *
+ * ```ts
+ * import {
+ *   assetJobName, createLineageEmitter, deterministicRunId, errorMessageFacet, inputDataset,
+ *   jobTypeFacet, lakeDataset, loadLineageConfig, outputDataset, outputStatisticsFacet,
+ *   parentFacet, processingEngineFacet, runEvent, sqlFacet,
+ * } from '../lineage/index.js';
+ *
+ * const config = loadLineageConfig();                 // once per worker
+ * const lineage = createLineageEmitter(config);
+ * await lineage.flushSpool();                         // re-send what an earlier outage left
+ *
+ * // In the materialize activity of asset `daily_mean`, part of graph run `graphRunId`:
+ * const graphJob = { namespace: config.namespace, name: 'nightly' };
+ * const job = {
+ *   namespace: config.namespace,
+ *   name: assetJobName(graphJob.name, 'daily_mean'),
+ *   facets: { jobType: jobTypeFacet('ASSET'), sql: sqlFacet(compiledSql) },
+ * };
+ * const run = {
+ *   runId: deterministicRunId({ startedAt: workflowStartMs, parts: ['daily_mean', partition ?? '', graphRunId] }),
+ *   facets: {
+ *     parent: parentFacet({ run: { runId: graphRunId }, job: graphJob }),
+ *     processing_engine: processingEngineFacet(),
+ *   },
+ * };
+ * const inputs = [inputDataset(lakeDataset({ path: readingsFolder }))];
+ * const output = lakeDataset({ path: dailyMeanFolder, description: 'Mean glucose per day' });
+ *
+ * await lineage.emit(runEvent({ eventType: 'START', run, job, inputs, outputs: [outputDataset(output)] }));
+ * // … materialize …
+ * await lineage.emit(runEvent({
+ *   eventType: 'COMPLETE', run, job, inputs,
+ *   outputs: [outputDataset(lakeDataset({ path: dailyMeanFolder, fields: columns }), {
+ *     outputStatistics: outputStatisticsFacet({ rowCount, size: bytes }),
+ *   })],
+ * }));
+ * // or, on failure:
+ * await lineage.emit(runEvent({
+ *   eventType: 'FAIL', job, inputs, outputs: [outputDataset(output)],
+ *   run: { ...run, facets: { ...run.facets, errorMessage: errorMessageFacet(err) } },
+ * }));
+ * ```
+ * `emit` never throws and returns within its time budget: an event it cannot deliver waits in
+ * `${ASSAY_HOME}/lineage/spool/` and is re-sent, in order, before the next one.
+ */
+
+export type {
+  Assertion,
+  BaseFacet,
+  ColumnMetrics,
+  DataQualityAssertionsDatasetFacet,
+  DataQualityMetricsInputDatasetFacet,
+  DataSourceDatasetFacet,
+  Dataset,
+  DatasetEvent,
+  DatasetFacets,
+  DocumentationDatasetFacet,
+  DocumentationJobFacet,
+  ErrorMessageRunFacet,
+  EventKind,
+  EventType,
+  InputDataset,
+  InputDatasetFacets,
+  Job,
+  JobEvent,
+  JobFacets,
+  JobRef,
+  JobTypeJobFacet,
+  LineageEvent,
+  NominalTimeRunFacet,
+  OutputDataset,
+  OutputDatasetFacets,
+  OutputStatisticsOutputDatasetFacet,
+  Owner,
+  OwnershipJobFacet,
+  ParentRunFacet,
+  ProcessingEngineRunFacet,
+  Run,
+  RunEvent,
+  RunFacets,
+  RunRef,
+  SchemaDatasetFacet,
+  SchemaField,
+  SourceCodeJobFacet,
+  SourceCodeLocationJobFacet,
+  SqlJobFacet,
+  StorageDatasetFacet,
+  Tag,
+  TagsJobFacet,
+} from './model.js';
+export { eventKind } from './model.js';
+
+export {
+  ASSAY_PRODUCER,
+  ASSAY_VERSION,
+  DATASET_EVENT_SCHEMA_URL,
+  JOB_EVENT_SCHEMA_URL,
+  OPENLINEAGE_SPEC_URL,
+  OPENLINEAGE_SPEC_VERSION,
+  RUN_EVENT_SCHEMA_URL,
+} from './producer.js';
+
+export type { AssayJobType, AssertionInput, FacetSchemaName, ParentRunFacetInput, SourceCodeLocationInput } from './facets.js';
+export {
+  ASSAY_INTEGRATION,
+  FACET_SCHEMA_VERSIONS,
+  dataQualityAssertionsFacet,
+  dataQualityMetricsFacet,
+  dataSourceFacet,
+  datasetDocumentationFacet,
+  errorMessageFacet,
+  facetSchemaUrl,
+  jobDocumentationFacet,
+  jobTypeFacet,
+  nominalTimeFacet,
+  outputStatisticsFacet,
+  ownershipFacet,
+  parentFacet,
+  processingEngineFacet,
+  schemaFacet,
+  sourceCodeFacet,
+  sourceCodeLocationFacet,
+  sqlFacet,
+  storageFacet,
+  tagsFacet,
+} from './facets.js';
+
+export type { DatasetEventInput, JobEventInput, RunEventInput } from './events.js';
+export { datasetEvent, jobEvent, runEvent } from './events.js';
+
+export type { LakeDatasetInput } from './datasets.js';
+export { inputDataset, lakeDataset, outputDataset } from './datasets.js';
+
+export { DEFAULT_JOB_NAMESPACE, FILE_NAMESPACE, assetJobName, fileDataSource, fileDatasetName, fileUrl } from './naming.js';
+
+export type { DeterministicRunIdInput } from './run-id.js';
+export { deterministicRunId, isUuidV7, uuidV7Time } from './run-id.js';
+
+export { validateAgainstAssaySchema, validateAgainstSpec, validateEvent } from './validate.js';
+
+export type { EmitOptions, Transport } from './transport.js';
+export { LineageTransportError, isRetryableDeliveryError } from './transport.js';
+export type { HttpTransportOptions } from './transports/http.js';
+export { DEFAULT_HTTP_ENDPOINT, HttpTransport, lineageUrl } from './transports/http.js';
+export type { FileTransportOptions } from './transports/file.js';
+export { FileTransport } from './transports/file.js';
+export type { ConsoleTransportOptions } from './transports/console.js';
+export { ConsoleTransport } from './transports/console.js';
+export type { CompositeMember, CompositeTransportOptions } from './transports/composite.js';
+export { CompositeTransport } from './transports/composite.js';
+export { NoopTransport } from './transports/noop.js';
+
+export type { SpoolEntry, SpoolOptions } from './spool.js';
+export { Spool } from './spool.js';
+export type { EmitOutcome, FlushResult, LineageEmitterOptions } from './emitter.js';
+export { DEFAULT_EMIT_TIMEOUT_MS, LineageEmitter } from './emitter.js';
+
+export type {
+  CompositeTransportConfig,
+  ConsoleTransportConfig,
+  FileTransportConfig,
+  HttpTransportConfig,
+  LineageConfig,
+  LineageConfigSource,
+  NoopTransportConfig,
+  TransportConfig,
+} from './config.js';
+export { loadLineageConfig } from './config.js';
+
+export type { CreateEmitterOptions } from './create.js';
+export { createLineageEmitter, createTransport } from './create.js';
