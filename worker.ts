@@ -24,7 +24,11 @@ export async function createWorker(options: AssayWorkerOptions): Promise<Worker>
     connection,
     namespace: config.namespace,
     taskQueue: config.taskQueue,
-    activities: createActivities({ definitions: options.definitions, home: options.home }),
+    activities: createActivities({
+      definitions: options.definitions,
+      home: options.home,
+      maxParallelAssets: config.maxParallelAssets,
+    }),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     maxConcurrentActivityTaskExecutions: 8,
   });

@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { AssetLogger } from '../framework/asset.js';
 import { computeToStaging, type StagedAsset } from '../framework/compute.js';
+import { checkStaged, type CheckOutcome } from '../framework/check.js';
 import type { Definitions } from '../framework/definitions.js';
 import { publishStaged, quarantineStaged, type MaterializationRecord } from '../framework/publish.js';
 import { asActivity } from './failure.js';
@@ -30,6 +31,11 @@ export function createMaterializeActivities(definitions: Definitions, home: stri
           log: activityLogger(),
         }),
       );
+    },
+
+    /** Runs the asset's expectation suites on its staged data: the audit between write and publish. */
+    async checkAsset(staged: StagedAsset): Promise<CheckOutcome> {
+      return asActivity(() => checkStaged(definitions, home, staged));
     },
 
     /** Moves staged data into the lake and records the materialization. */

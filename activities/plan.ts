@@ -7,11 +7,11 @@ export interface PlanInput {
   partition?: string;
 }
 
-export function createPlanActivities(definitions: Definitions) {
+export function createPlanActivities(definitions: Definitions, maxParallel: number) {
   return {
     /** Resolves the selection against the asset graph: planning reads definitions, so it is an activity. */
     async planGraphRun(input: PlanInput): Promise<RunPlan> {
-      return asActivity(async () => planRun(definitions, input.selection, input.partition));
+      return asActivity(async () => planRun(definitions, input.selection, input.partition, maxParallel));
     },
   };
 }

@@ -3,5 +3,6 @@ import { defineDefinitions } from '../framework/index.js';
 import { nightscoutAssets } from './nightscout/assets.js';
 
 export default defineDefinitions({
+  name: 'health_lakehouse',
   assets: [...nightscoutAssets],
 });

@@ -6,13 +6,15 @@ import { AssetGraph } from './graph.js';
 
 /** Everything the worker and the CLI load: the assets and the graph they form. */
 export interface Definitions {
+  /** The project's name: the graph run's job name in lineage (asset jobs are `<name>.<asset key>`). */
+  readonly name: string;
   readonly assets: readonly AssetDefinition[];
   readonly graph: AssetGraph;
 }
 
 /** Groups assets into one definitions object; the graph is checked here (duplicates, unknown deps, cycles). */
-export function defineDefinitions(spec: { assets: readonly AssetDefinition[] }): Definitions {
-  return { assets: spec.assets, graph: AssetGraph.build(spec.assets) };
+export function defineDefinitions(spec: { name?: string; assets: readonly AssetDefinition[] }): Definitions {
+  return { name: spec.name ?? 'assay', assets: spec.assets, graph: AssetGraph.build(spec.assets) };
 }
 
 export const DEFAULT_DEFINITIONS_MODULE = 'assets/definitions.ts';

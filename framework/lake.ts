@@ -12,6 +12,7 @@ import type { Layer } from './asset.js';
  * staging/<run id>/<asset key>/…parquet               computed, not yet checked or published
  * quarantine/<asset key>/<run id>….parquet            data rejected by an error-level check
  * metadata/materializations/<asset key>/<time>_<run id>….json   one record per successful materialization
+ * metadata/checks/<asset key>/<run id>….json          expectation results of each checked materialization
  * ```
  */
 export function assayHome(env: NodeJS.ProcessEnv = process.env): string {
@@ -58,6 +59,11 @@ export function metadataPath(home: string, key: string, materializedAt: Date, ru
   const stamp = materializedAt.toISOString().replaceAll(':', '-');
   const suffix = partition === undefined ? '' : `_${partitionSuffix(partition)}`;
   return join(metadataDir(home), ...keySegments(key), `${stamp}_${runId}${suffix}.json`);
+}
+
+export function checkResultsPath(home: string, key: string, runId: string, partition?: string): string {
+  const suffix = partition === undefined ? '' : `_${partitionSuffix(partition)}`;
+  return join(home, 'metadata', 'checks', ...keySegments(key), `${runId}${suffix}.json`);
 }
 
 /** A path next to `path` that no one else writes: fill it, then `rename` it over `path`. */

@@ -14,12 +14,14 @@ export interface PlanStep {
 
 export interface RunPlan {
   selection: string;
+  /** The worker's `ASSAY_MAX_PARALLEL`: how many asset workflows run at once unless the run input says. */
+  maxParallel: number;
   partition?: string;
   /** In a stable topological order. */
   steps: PlanStep[];
 }
 
-export function planRun(definitions: Definitions, selection: string, partition?: string): RunPlan {
+export function planRun(definitions: Definitions, selection: string, partition?: string, maxParallel = 4): RunPlan {
   const { graph } = definitions;
   const keys = resolveSelection(graph, selection);
   const selected = new Set(keys);
@@ -33,5 +35,5 @@ export function planRun(definitions: Definitions, selection: string, partition?:
       retry: { ...asset.retry },
     };
   });
-  return partition === undefined ? { selection, steps } : { selection, partition, steps };
+  return partition === undefined ? { selection, maxParallel, steps } : { selection, partition, maxParallel, steps };
 }

@@ -1,4 +1,12 @@
-import { ApplicationFailure, executeChild, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  executeChild,
+  isCancellation,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { NON_RETRYABLE_ERROR_TYPES } from '../framework/errors.js';
 import type { PlanStep } from '../framework/plan.js';
@@ -18,7 +26,11 @@ const { planGraphRun } = proxyActivities<Activities>({
   retry: { maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
 });
 
-const DEFAULT_MAX_PARALLEL = 4;
+// Lineage spools what it cannot deliver, so it never fails the run.
+const { emitGraphLineage } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 2 },
+});
 
 /**
  * Materializes a selection of assets: one child workflow per asset, in dependency order, independent assets in
@@ -26,21 +38,34 @@ const DEFAULT_MAX_PARALLEL = 4;
  */
 export async function graphRun(input: GraphRunInput = {}): Promise<GraphRunResult> {
   const info = workflowInfo();
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw ApplicationFailure.nonRetryable(
+      `graphRun takes an object such as {"selection": "dim_glucose_date+"}, got ${JSON.stringify(input)}`,
+      'InvalidInput',
+    );
+  }
   const selection = input.selection?.trim() || '*';
-  const plan = await planGraphRun({
-    selection,
-    ...(input.partition === undefined ? {} : { partition: input.partition }),
-  });
-  const maxParallel = Math.max(1, input.maxParallel ?? DEFAULT_MAX_PARALLEL);
+  const partition = input.partition === undefined ? {} : { partition: input.partition };
+  const graph = { workflowId: info.workflowId, temporalRunId: info.runId, startedAt: info.startTime.getTime() };
   const result: GraphRunResult = {
     runId: info.runId,
     workflowId: info.workflowId,
     selection,
     partition: input.partition ?? null,
     status: 'running',
-    assets: plan.steps.map((step) => pendingResult(step, input.partition)),
+    assets: [],
   };
   setHandler(progressQuery, () => result);
+  await emitGraphLineage({ eventType: 'START', graph, ...partition });
+  let plan;
+  try {
+    plan = await planGraphRun({ selection, ...partition });
+  } catch (err) {
+    await emitGraphLineage({ eventType: 'FAIL', graph, error: rootMessage(err), ...partition });
+    throw err;
+  }
+  const maxParallel = Math.max(1, input.maxParallel ?? plan.maxParallel);
+  result.assets = plan.steps.map((step) => pendingResult(step, input.partition));
   const byKey = new Map(result.assets.map((asset) => [asset.key, asset]));
   const running = new Map<string, Promise<void>>();
 
@@ -56,8 +81,9 @@ export async function graphRun(input: GraphRunInput = {}): Promise<GraphRunResul
           {
             key: step.key,
             runId: info.runId,
+            graph,
             retry: step.retry,
-            ...(input.partition === undefined ? {} : { partition: input.partition }),
+            ...partition,
           },
         ],
       });
@@ -69,6 +95,7 @@ export async function graphRun(input: GraphRunInput = {}): Promise<GraphRunResul
         path: record.path,
       });
     } catch (err) {
+      if (isCancellation(err)) throw err;
       Object.assign(asset, { status: 'failed', error: rootMessage(err) });
     } finally {
       asset.durationMs = Date.now() - started;
@@ -98,6 +125,7 @@ export async function graphRun(input: GraphRunInput = {}): Promise<GraphRunResul
   if (result.status === 'failed') {
     // Failing the run (not just returning a status) shows it as Failed in the Web UI; the details keep every asset.
     const failed = result.assets.filter((a) => a.status === 'failed');
+    await emitGraphLineage({ eventType: 'FAIL', graph, error: `${failed.length} asset(s) failed`, ...partition });
     throw ApplicationFailure.create({
       type: GRAPH_RUN_FAILED,
       message: `${failed.length} asset(s) failed: ${failed.map((a) => `${a.key}: ${a.error}`).join('; ')}`,
@@ -105,6 +133,7 @@ export async function graphRun(input: GraphRunInput = {}): Promise<GraphRunResul
       details: [result],
     });
   }
+  await emitGraphLineage({ eventType: 'COMPLETE', graph, ...partition });
   return result;
 }
 

@@ -3,13 +3,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { Definitions } from '../../framework/definitions.js';
 import { startGraphRun } from '../../runtime/start-graph-run.js';
 import { loadTemporalConfig } from '../../temporal.config.js';
 import type { GraphRunInput, GraphRunResult } from '../../workflows/shared.js';
 import { createWorker } from '../../worker.js';
+
+// Worker state changes are logged at INFO; tests want warnings only.
+Runtime.install({ logger: new DefaultLogger('WARN') });
 
 export interface TestWorker {
   client: Client;

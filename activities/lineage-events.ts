@@ -1,0 +1,192 @@
+import type { AssetDefinition } from '../framework/asset.js';
+import type { ColumnSchema } from '../framework/compute.js';
+import type { Definitions } from '../framework/definitions.js';
+import { assetDir } from '../framework/lake.js';
+import type { ExpectationResult, ValidationResult } from '../expectations/types.js';
+import {
+  assetJobName,
+  dataQualityAssertionsFacet,
+  dataQualityMetricsFacet,
+  deterministicRunId,
+  errorMessageFacet,
+  inputDataset,
+  jobDocumentationFacet,
+  jobTypeFacet,
+  lakeDataset,
+  nominalTimeFacet,
+  outputDataset,
+  outputStatisticsFacet,
+  ownershipFacet,
+  parentFacet,
+  processingEngineFacet,
+  runEvent,
+  sourceCodeLocationFacet,
+  sqlFacet,
+  type ColumnMetrics,
+  type DatasetFacets,
+  type EventType,
+  type Job,
+  type RunEvent,
+} from '../lineage/index.js';
+
+/** Identifies a graph run for lineage: its Temporal workflow id and run id, and when it started. */
+export interface GraphRunRef {
+  workflowId: string;
+  temporalRunId: string;
+  /** Workflow start time, epoch ms: the same on every retry and replay. */
+  startedAt: number;
+}
+
+export interface LineageContext {
+  definitions: Definitions;
+  home: string;
+  namespace: string;
+}
+
+/** The graph run's job name: the project's name; asset jobs are `<project>.<asset>`, as Marquez nests them. */
+export function graphJobName(definitions: Definitions): string {
+  return definitions.name;
+}
+
+export function graphRunId(graph: GraphRunRef): string {
+  return deterministicRunId({ startedAt: graph.startedAt, parts: ['graph', graph.workflowId, graph.temporalRunId] });
+}
+
+export function assetRunId(graph: GraphRunRef, key: string, partition: string | undefined, startedAt: number): string {
+  return deterministicRunId({ startedAt, parts: [key, partition ?? '', graph.temporalRunId] });
+}
+
+export function graphRunEvent(
+  ctx: LineageContext,
+  input: { eventType: EventType; graph: GraphRunRef; partition?: string; error?: string; eventTime?: Date },
+): RunEvent {
+  const job: Job = {
+    namespace: ctx.namespace,
+    name: graphJobName(ctx.definitions),
+    facets: { jobType: jobTypeFacet('GRAPH') },
+  };
+  return runEvent({
+    eventType: input.eventType,
+    ...(input.eventTime ? { eventTime: input.eventTime } : {}),
+    job,
+    run: {
+      runId: graphRunId(input.graph),
+      facets: {
+        processing_engine: processingEngineFacet(),
+        ...partitionFacets(input.partition),
+        ...(input.error ? { errorMessage: errorMessageFacet(input.error) } : {}),
+      },
+    },
+  });
+}
+
+export interface AssetEventInput {
+  eventType: EventType;
+  graph: GraphRunRef;
+  key: string;
+  partition?: string;
+  /** Asset workflow start, epoch ms. */
+  startedAt: number;
+  /** On COMPLETE (and on a FAIL after compute): what was produced. */
+  output?: { schema: ColumnSchema[]; rows: number; bytes: number };
+  checks?: ValidationResult;
+  error?: string;
+  eventTime?: Date;
+}
+
+export function assetRunEvent(ctx: LineageContext, input: AssetEventInput): RunEvent {
+  const asset = ctx.definitions.graph.get(input.key);
+  const graphJob = { namespace: ctx.namespace, name: graphJobName(ctx.definitions) };
+  const parentRun = { runId: graphRunId(input.graph) };
+  const inputs = asset.deps.map((dep) => inputDataset(lakeDataset({ path: assetDir(ctx.home, dep) })));
+  const outputFacets: DatasetFacets = input.checks ? checkFacets(input.checks) : {};
+  const output = lakeDataset({
+    path: assetDir(ctx.home, asset),
+    ...(asset.description ? { description: asset.description } : {}),
+    ...(input.output ? { fields: input.output.schema.map((c) => ({ name: c.name, type: c.type, ...describe(asset, c.name) })) } : {}),
+    facets: outputFacets,
+  });
+  return runEvent({
+    eventType: input.eventType,
+    ...(input.eventTime ? { eventTime: input.eventTime } : {}),
+    job: assetJob(ctx, asset),
+    run: {
+      runId: assetRunId(input.graph, input.key, input.partition, input.startedAt),
+      facets: {
+        parent: parentFacet({ run: parentRun, job: graphJob }),
+        processing_engine: processingEngineFacet(),
+        ...partitionFacets(input.partition),
+        ...(input.error ? { errorMessage: errorMessageFacet(input.error) } : {}),
+      },
+    },
+    inputs,
+    outputs: [
+      outputDataset(
+        output,
+        input.output ? { outputStatistics: outputStatisticsFacet({ rowCount: input.output.rows, size: input.output.bytes }) } : undefined,
+      ),
+    ],
+  });
+}
+
+function assetJob(ctx: LineageContext, asset: AssetDefinition): Job {
+  const { compute } = asset;
+  const file = compute.file;
+  return {
+    namespace: ctx.namespace,
+    name: assetJobName(graphJobName(ctx.definitions), asset.key),
+    facets: {
+      jobType: jobTypeFacet('ASSET'),
+      ...(compute.kind === 'sql' ? { sql: sqlFacet(compute.sql.trim()) } : {}),
+      ...(file ? { sourceCodeLocation: sourceCodeLocationFacet({ type: 'file', url: `file://${file}`, path: file }) } : {}),
+      ...(asset.description ? { documentation: jobDocumentationFacet(asset.description) } : {}),
+      ...(asset.owners.length ? { ownership: ownershipFacet(asset.owners) } : {}),
+    },
+  };
+}
+
+function describe(asset: AssetDefinition, column: string): { description?: string } {
+  const description = asset.columns[column];
+  return description ? { description } : {};
+}
+
+/** A partition key that is a date (`YYYY-MM-DD`) is the run's nominal day. */
+function partitionFacets(partition: string | undefined) {
+  if (partition === undefined || !/^\d{4}-\d{2}-\d{2}$/.test(partition)) return {};
+  const start = new Date(`${partition}T00:00:00Z`);
+  return { nominalTime: nominalTimeFacet({ start, end: new Date(start.getTime() + 86_400_000) }) };
+}
+
+/** Expectation results as data-quality facets on the checked dataset. */
+function checkFacets(checks: ValidationResult): DatasetFacets {
+  const assertions = checks.results.map((r) => ({
+    assertion: r.expectation_config.type,
+    success: r.success,
+    severity: r.severity,
+    ...columnOf(r),
+    expected: expectedOf(r),
+    actual: r.result.observed_value ?? r.result.unexpected_count,
+  }));
+  const columnMetrics: Record<string, ColumnMetrics> = {};
+  for (const r of checks.results) {
+    const column = columnOf(r).column;
+    if (!column || r.result.missing_count === undefined) continue;
+    columnMetrics[column] = { nullCount: r.result.missing_count, count: r.result.element_count ?? 0 };
+  }
+  const rowCount = checks.results.find((r) => r.result.element_count !== undefined)?.result.element_count;
+  return {
+    dataQualityAssertions: dataQualityAssertionsFacet(assertions),
+    dataQualityMetrics: dataQualityMetricsFacet({ ...(rowCount === undefined ? {} : { rowCount }), columnMetrics }),
+  };
+}
+
+function columnOf(r: ExpectationResult): { column?: string } {
+  const kwargs = r.expectation_config.kwargs;
+  const column = kwargs.column ?? (Array.isArray(kwargs.column_list) ? kwargs.column_list.join(',') : undefined);
+  return typeof column === 'string' ? { column } : {};
+}
+
+function expectedOf(r: ExpectationResult): unknown {
+  const { column: _column, column_list: _list, result_format: _format, ...expected } = r.expectation_config.kwargs;
+  return Object.keys(expected).length ? expected : undefined;
+}
