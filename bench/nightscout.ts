@@ -62,11 +62,11 @@ export async function benchNightscoutGraph(options: { subjects: number; days: nu
     definitions,
     home,
     config,
-    connection: server.env.nativeConnection,
+    connection: server.nativeConnection,
     workflowBundle: bundle,
   });
   const running = worker.run();
-  const client = new Client({ connection: server.env.connection });
+  const client = new Client({ connection: server.connection });
   try {
     const run = () => startGraphRun({ client, taskQueue: 'bench', input: { selection: '*', maxParallel: 4 } });
     await run(); // warm-up: bundle loaded, workflow cache and DuckDB warm

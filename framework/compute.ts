@@ -98,7 +98,8 @@ async function outputQuery(
     heartbeat: request.heartbeat ?? (() => {}),
     log: request.log ?? silentLog,
   };
-  const table = await asset.compute.run(context);
+  const { run } = asset.compute;
+  const table = await runUserCompute(asset, () => run(context));
   if (table) {
     await arrowToDuckDB(connection, table, OUTPUT_TABLE, `asset '${asset.key}'`);
   } else {
@@ -116,6 +117,20 @@ async function outputQuery(
     }
   }
   return `SELECT * FROM ${quoteIdent(OUTPUT_TABLE)}`;
+}
+
+const DUCKDB_USER_ERROR = /^(Parser|Binder|Catalog|Conversion|Invalid Input|Constraint|Out of Range|Not implemented) Error/;
+
+/** Runs a compute function so that its errors name the asset; DuckDB's verdicts on the SQL it ran are final. */
+async function runUserCompute<T>(asset: AssetDefinition, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof AssayError || !(err instanceof Error)) throw err;
+    const message = `asset '${asset.key}'${asset.compute.file ? ` (${asset.compute.file})` : ''}: ${err.message}`;
+    if (DUCKDB_USER_ERROR.test(err.message)) throw new SqlError(message, { cause: err });
+    throw new Error(message, { cause: err });
+  }
 }
 
 function upstreamReader(request: ComputeRequest, asset: AssetDefinition, dep: AssetDefinition | string): string {

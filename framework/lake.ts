@@ -11,7 +11,7 @@ import type { Layer } from './asset.js';
  * lake/<layer>/<asset key>/partition=<p>.parquet
  * staging/<run id>/<asset key>/…parquet               computed, not yet checked or published
  * quarantine/<asset key>/<run id>….parquet            data rejected by an error-level check
- * metadata/materializations/<asset key>/<time>_<run id>….json   one record per successful materialization
+ * metadata/materializations/<asset key>/<run id>….json  one record per successful materialization
  * metadata/checks/<asset key>/<run id>….json          expectation results of each checked materialization
  * ```
  */
@@ -55,10 +55,13 @@ export function metadataDir(home: string): string {
   return join(home, 'metadata', 'materializations');
 }
 
-export function metadataPath(home: string, key: string, materializedAt: Date, runId: string, partition?: string): string {
-  const stamp = materializedAt.toISOString().replaceAll(':', '-');
+export function metadataPath(home: string, key: string, runId: string, partition?: string): string {
   const suffix = partition === undefined ? '' : `_${partitionSuffix(partition)}`;
-  return join(metadataDir(home), ...keySegments(key), `${stamp}_${runId}${suffix}.json`);
+  return join(metadataDir(home), ...keySegments(key), `${runId}${suffix}.json`);
+}
+
+export function stagingRunDir(home: string, runId: string): string {
+  return join(home, 'staging', runId);
 }
 
 export function checkResultsPath(home: string, key: string, runId: string, partition?: string): string {

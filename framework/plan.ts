@@ -1,5 +1,6 @@
 import type { AssetRetryPolicy, Layer } from './asset.js';
 import type { Definitions } from './definitions.js';
+import { AssetDefinitionError } from './errors.js';
 import { resolveSelection } from './selection.js';
 
 /** One asset materialization in a run, with what it waits for. Plain data: it crosses into workflow code. */
@@ -24,6 +25,12 @@ export interface RunPlan {
 export function planRun(definitions: Definitions, selection: string, partition?: string, maxParallel = 4): RunPlan {
   const { graph } = definitions;
   const keys = resolveSelection(graph, selection);
+  if (partition !== undefined) {
+    throw new AssetDefinitionError(
+      `partition '${partition}' was asked for, but none of the selected assets is partitioned ` +
+        `(${keys.join(', ') || 'none selected'}); run without --partition`,
+    );
+  }
   const selected = new Set(keys);
   const steps = keys.map((key): PlanStep => {
     const asset = graph.get(key);

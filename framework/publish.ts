@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { ColumnSchema, StagedAsset } from './compute.js';
 import { sha256File } from './content-hash.js';
 import type { Definitions } from './definitions.js';
-import { metadataPath, moveIntoPlace, publishedPath, quarantinePath, writeFileAtomic } from './lake.js';
+import { metadataPath, moveIntoPlace, publishedPath, quarantinePath, stagingRunDir, writeFileAtomic } from './lake.js';
 
 /** What Assay records about each successful materialization (`metadata/materializations/…json`). */
 export interface MaterializationRecord {
@@ -57,10 +56,9 @@ export async function publishStaged(request: PublishRequest): Promise<Materializ
     checks: request.checks ?? null,
   };
   await writeFileAtomic(
-    metadataPath(home, staged.key, now, staged.runId, staged.partition),
+    metadataPath(home, staged.key, staged.runId, staged.partition),
     JSON.stringify(record, null, 2) + '\n',
   );
-  await rm(dirname(staged.stagingPath), { recursive: true, force: true });
   return record;
 }
 
@@ -70,4 +68,9 @@ export async function quarantineStaged(definitions: Definitions, home: string, s
   const target = quarantinePath(home, staged.runId, asset, staged.partition);
   await moveIntoPlace(staged.stagingPath, target);
   return target;
+}
+
+/** Removes what a graph run left in staging (data of assets that failed before publishing). */
+export async function removeStaging(home: string, runId: string): Promise<void> {
+  await rm(stagingRunDir(home, runId), { recursive: true, force: true });
 }

@@ -22,9 +22,9 @@ export async function startEmbedded(
   const server = await startDevServer(serverOptions);
   const config = { ...loadTemporalConfig(), address: server.address, namespace: serverOptions.namespace ?? 'default' };
   try {
-    const worker = await createWorker({ definitions, home, config, connection: server.env.nativeConnection });
+    const worker = await createWorker({ definitions, home, config, connection: server.nativeConnection });
     const running = worker.run();
-    const client = new Client({ connection: server.env.connection, namespace: config.namespace });
+    const client = new Client({ connection: server.connection, namespace: config.namespace });
     return {
       server,
       client,

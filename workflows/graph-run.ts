@@ -27,6 +27,7 @@ const { planGraphRun } = proxyActivities<Activities>({
 });
 
 // Lineage spools what it cannot deliver, so it never fails the run.
+const { cleanupStaging } = proxyLocalActivities<Activities>({ startToCloseTimeout: '1 minute' });
 const { emitGraphLineage } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { maximumAttempts: 2 },
@@ -121,6 +122,7 @@ export async function graphRun(input: GraphRunInput = {}): Promise<GraphRunResul
     await Promise.race(running.values());
   }
 
+  await cleanupStaging(info.runId);
   result.status = result.assets.every((a) => a.status === 'materialized') ? 'success' : 'failed';
   if (result.status === 'failed') {
     // Failing the run (not just returning a status) shows it as Failed in the Web UI; the details keep every asset.

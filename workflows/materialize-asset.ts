@@ -43,6 +43,8 @@ export async function materializeAsset(input: MaterializeAssetInput): Promise<Ma
   // bad SQL or invalid data fails at once.
   const { computeAsset } = proxyActivities<Activities>({
     startToCloseTimeout: '1 hour',
+    // computeAsset heartbeats every few seconds while it works, so a worker that dies is noticed in a minute.
+    heartbeatTimeout: '1 minute',
     retry: {
       initialInterval: retry.initialInterval ?? '1 second',
       backoffCoefficient: retry.backoffCoefficient ?? 2,

@@ -4,9 +4,9 @@ import pc from 'picocolors';
 import { loadDefinitions } from '../../framework/definitions.js';
 import { assayHome } from '../../framework/lake.js';
 import { startEmbedded } from '../../runtime/embedded.js';
-import { startSimulator } from '../../sources/nightscout/simulator/index.js';
+import { startSampleSources } from '../../runtime/sample-sources.js';
 import { resultTable } from '../render.js';
-import { run } from './materialize.js';
+import { runWithProgress } from '../progress.js';
 
 export interface DevOptions {
   once?: boolean;
@@ -20,12 +20,8 @@ export interface DevOptions {
  */
 export async function devCommand(options: DevOptions): Promise<number> {
   const home = assayHome();
-  const simulator = process.env.NIGHTSCOUT_URL
-    ? undefined
-    : await startSimulator({ subjects: 3, days: 14, seed: 42 });
-  if (simulator) {
-    process.env.NIGHTSCOUT_URL = simulator.sites.map((s) => `${s.subjectId}=${s.baseUrl}`).join(',');
-  }
+  const sources = await startSampleSources();
+  const simulator = sources.nightscout;
   const definitions = await loadDefinitions();
   mkdirSync(home, { recursive: true });
   console.log(pc.dim('Starting the Temporal dev server and the Assay worker…'));
@@ -36,10 +32,10 @@ export async function devCommand(options: DevOptions): Promise<number> {
   });
   const stop = async () => {
     await embedded.stop();
-    await simulator?.close();
+    await sources.stop();
   };
   try {
-    const result = await run(embedded.client, embedded.config.taskQueue, {
+    const result = await runWithProgress(embedded.client, embedded.config.taskQueue, {
       selection: '*',
       maxParallel: embedded.config.maxParallelAssets,
     });

@@ -19,7 +19,7 @@ export async function listCommand(options: { json?: boolean }): Promise<number> 
     };
   });
   if (options.json) {
-    console.log(JSON.stringify({ assets: rows, groups: graph.groups }, null, 2));
+    console.log(JSON.stringify({ assets: rows, groups: Object.fromEntries(graph.groups) }, null, 2));
     return 0;
   }
   const table = new Table({ head: ['asset', 'group', 'layer', 'kind', 'deps'], style: { head: ['bold'] } });

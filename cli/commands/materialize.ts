@@ -1,12 +1,12 @@
 import { Client, Connection } from '@temporalio/client';
-import logUpdate from 'log-update';
 import { loadDefinitions } from '../../framework/definitions.js';
 import { assayHome } from '../../framework/lake.js';
 import { startEmbedded } from '../../runtime/embedded.js';
-import { startGraphRun } from '../../runtime/start-graph-run.js';
+import { startSampleSources } from '../../runtime/sample-sources.js';
 import { connectionOptions, loadTemporalConfig } from '../../temporal.config.js';
 import type { GraphRunInput, GraphRunResult } from '../../workflows/shared.js';
-import { progressLines, resultJson, resultTable } from '../render.js';
+import { runWithProgress } from '../progress.js';
+import { resultJson, resultTable } from '../render.js';
 
 export interface MaterializeOptions {
   partition?: string;
@@ -25,35 +25,29 @@ export async function materializeCommand(selection: string, options: Materialize
   };
   let result: GraphRunResult;
   if (options.embedded) {
+    const sources = await startSampleSources();
     const embedded = await startEmbedded(await loadDefinitions(), assayHome());
     try {
-      result = await run(embedded.client, embedded.config.taskQueue, input, options.json);
+      result = await runWithProgress(embedded.client, embedded.config.taskQueue, input, options.json);
     } finally {
       await embedded.stop();
+      await sources.stop();
     }
   } else {
-    const connection = await Connection.connect(connectionOptions(config));
+    const connection = await Connection.connect(connectionOptions(config)).catch((err: unknown) => {
+      throw new Error(
+        `cannot reach Temporal at ${config.address} (TEMPORAL_ADDRESS): ${(err as Error).message}. ` +
+          'Start one with `npm start`, or pass --embedded to run a dev server in this process.',
+        { cause: err },
+      );
+    });
     try {
       const client = new Client({ connection, namespace: config.namespace });
-      result = await run(client, config.taskQueue, input, options.json);
+      result = await runWithProgress(client, config.taskQueue, input, options.json);
     } finally {
       await connection.close();
     }
   }
   console.log(options.json ? resultJson(result) : resultTable(result));
   return result.status === 'success' ? 0 : 1;
-}
-
-export async function run(client: Client, taskQueue: string, input: GraphRunInput, quiet?: boolean): Promise<GraphRunResult> {
-  const live = !quiet && process.stdout.isTTY;
-  try {
-    return await startGraphRun({
-      client,
-      taskQueue,
-      input,
-      ...(live ? { onProgress: (p: GraphRunResult) => logUpdate(progressLines(p)) } : {}),
-    });
-  } finally {
-    if (live) logUpdate.clear();
-  }
 }
