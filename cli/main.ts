@@ -1,5 +1,6 @@
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import { Command, InvalidArgumentError } from 'commander';
+import { checkCommand, validateCommand } from './commands/check.js';
 import { devCommand } from './commands/dev.js';
 import { listCommand } from './commands/list.js';
 import { materializeCommand } from './commands/materialize.js';
@@ -43,6 +44,22 @@ program
   .option('--embedded', 'start a Temporal dev server and a worker in this process')
   .option('--max-parallel <n>', 'asset workflows running at once', wholeNumber)
   .action(async (selection, options) => exit(await materializeCommand(selection, options)));
+
+program
+  .command('check')
+  .description("run an asset's expectation suites against its published data (exit 0 only if all pass)")
+  .argument('<asset>', 'asset key')
+  .option('--partition <key>', 'partition to check')
+  .option('--json', 'print the Great Expectations results document')
+  .action(async (asset, options) => exit(await checkCommand(asset, options)));
+
+program
+  .command('validate')
+  .description('check a Parquet or CSV file against Great Expectations suites (exit 0 only if all pass)')
+  .argument('<data>', 'data file (.parquet or .csv)')
+  .requiredOption('--suite <file>', 'suite file (legacy 0.x or GX 1.x JSON); repeatable', (v: string, all: string[]) => [...all, v], [])
+  .option('--json', 'print the Great Expectations results document')
+  .action(async (data, options) => exit(await validateCommand(data, options)));
 
 program
   .command('worker')

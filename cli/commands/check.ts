@@ -1,0 +1,30 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { loadDefinitions } from '../../framework/definitions.js';
+import { AssetDefinitionError, UpstreamMissingError } from '../../framework/errors.js';
+import { assayHome, publishedPath } from '../../framework/lake.js';
+import { summarizeFailures, validateFile, type ValidationResult } from '../../expectations/index.js';
+
+function report(result: ValidationResult, json: boolean | undefined): number {
+  console.log(json ? JSON.stringify(result, null, 2) : summarizeFailures(result));
+  return result.success ? 0 : 1;
+}
+
+/** `assay check <asset>`: runs an asset's suites against its published data, without materializing. */
+export async function checkCommand(key: string, options: { partition?: string; json?: boolean }): Promise<number> {
+  const { graph } = await loadDefinitions();
+  const asset = graph.get(key);
+  if (asset.suites.length === 0) {
+    throw new AssetDefinitionError(`asset '${key}' has no expectation suites; add suites: ['…json'] to its declaration`);
+  }
+  const path = publishedPath(assayHome(), asset, options.partition);
+  if (!existsSync(path)) {
+    throw new UpstreamMissingError(`asset '${key}' has no published data at ${path}; materialize it first`);
+  }
+  return report(await validateFile(path, asset.suites.map((s) => resolve(s))), options.json);
+}
+
+/** `assay validate --suite <suite.json> <data>`: any data file (Parquet or CSV) against any suite. */
+export async function validateCommand(data: string, options: { suite: string[]; json?: boolean }): Promise<number> {
+  return report(await validateFile(resolve(data), options.suite.map((s) => resolve(s))), options.json);
+}
