@@ -44,7 +44,7 @@ async function rawJsonBytes(urls: string): Promise<number> {
   let total = 0;
   for (const item of urls.split(',')) {
     const baseUrl = item.slice(item.indexOf('=') + 1);
-    const body = await (await fetch(`${baseUrl}/api/v1/entries.json?count=1000000`)).arrayBuffer();
+    const body = await (await fetch(`${baseUrl}/api/v1/entries.json?count=1000000&find[date][$gte]=0`)).arrayBuffer();
     total += body.byteLength;
   }
   return total;

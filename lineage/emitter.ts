@@ -148,7 +148,8 @@ export class LineageEmitter implements Transport {
     if (remaining <= 0 && this.spool) {
       // Earlier events used up this one's time: it waits in the spool for the next flush.
       await this.spool.append([event]);
-      this.startFlush();
+      // The flush goes on in the background; startFlush handles its own errors.
+      void this.startFlush();
       return 'spooled';
     }
     try {

@@ -24,7 +24,11 @@ export interface DevServer {
 
 const STARTUP_TIMEOUT_MS = 30_000;
 // Hand an activity to the worker in the reply to the workflow task that schedules it: one round trip less.
-const DYNAMIC_CONFIG = ['--dynamic-config-value', 'system.enableActivityEagerExecution=true'];
+const DYNAMIC_CONFIG = [
+  '--dynamic-config-value', 'system.enableActivityEagerExecution=true',
+  '--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1',
+  '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1',
+];
 
 /**
  * Starts the real Temporal dev server (`temporal server start-dev`) as a child process whose output goes to

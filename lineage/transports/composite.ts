@@ -71,7 +71,7 @@ export class CompositeTransport implements Transport {
   }
 
   async flush(): Promise<void> {
-    await Promise.all(this.members.map((m) => m.transport.flush?.()));
+    await Promise.all(this.members.map(async (m) => m.transport.flush?.()));
   }
 
   /** Closes every member, then rethrows the last error, if any. */
