@@ -1,0 +1,75 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { defineAsset, ts, type AssetContext } from '../../framework/index.js';
+import { quoteIdent, quoteLiteral } from '../../framework/duckdb.js';
+import { psgDir } from './source.js';
+
+export const STUDY_COLUMNS = [
+  'study_id',
+  'subject_id',
+  'night',
+  'study_date',
+  'recording_start',
+  'psg_file',
+  'hypnogram_file',
+  'time_in_bed_min',
+  'total_sleep_time_min',
+  'sleep_efficiency_pct',
+  'sleep_onset_latency_min',
+  'rem_latency_min',
+  'waso_min',
+  'n1_min',
+  'n2_min',
+  'n3_min',
+  'rem_min',
+  'apnea_count',
+  'hypopnea_count',
+  'ahi',
+  'arousal_index',
+  'odi',
+] as const;
+
+export const EVENT_COLUMNS = ['study_id', 'study_date', 'event_type', 'onset_s', 'duration_s', 'sleep_stage'] as const;
+
+/**
+ * A CSV drop of `ASSAY_PSG_DIR` as text columns (typing happens in staging). The columns the staging models read
+ * must be there; a missing file gives an empty table with those columns.
+ */
+async function loadCsv(ctx: AssetContext, file: string, columns: readonly string[]): Promise<void> {
+  const path = join(psgDir(), file);
+  const wanted = columns.map((c) => `${quoteIdent(c)}::VARCHAR AS ${quoteIdent(c)}`).join(', ');
+  if (!existsSync(path)) {
+    ctx.log.warn(`no ${file} in the PSG folder: publishing no rows`, { path });
+    const empty = columns.map((c) => `NULL::VARCHAR AS ${quoteIdent(c)}`).join(', ');
+    await ctx.connection.run(`CREATE TEMP TABLE ${ctx.outputTable} AS SELECT ${empty}, NULL::VARCHAR AS source_file WHERE false`);
+    return;
+  }
+  await ctx.connection.run(`
+    CREATE TEMP TABLE ${ctx.outputTable} AS
+    SELECT ${wanted}, ${quoteLiteral(file)} AS source_file
+    FROM read_csv(${quoteLiteral(path)}, header = true, all_varchar = true)`);
+}
+
+export const rawSleepStudies = defineAsset({
+  key: 'raw_sleep_studies',
+  group: 'psg',
+  layer: 'raw',
+  description: 'studies.csv of ASSAY_PSG_DIR as exported (text columns): one summary row per sleep study and night.',
+  columns: { source_file: 'The CSV file the row came from' },
+  tags: { source: 'csv', pii: 'health' },
+  owners: ['team:data-platform'],
+  codeVersion: '1',
+  compute: ts((ctx) => loadCsv(ctx, 'studies.csv', STUDY_COLUMNS), import.meta.url),
+});
+
+export const rawSleepEvents = defineAsset({
+  key: 'raw_sleep_events',
+  group: 'psg',
+  layer: 'raw',
+  description: 'events.csv of ASSAY_PSG_DIR as exported (text columns): one row per scored event.',
+  columns: { source_file: 'The CSV file the row came from' },
+  tags: { source: 'csv', pii: 'health' },
+  owners: ['team:data-platform'],
+  codeVersion: '1',
+  compute: ts((ctx) => loadCsv(ctx, 'events.csv', EVENT_COLUMNS), import.meta.url),
+});
