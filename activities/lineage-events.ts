@@ -9,6 +9,7 @@ import {
   dataQualityMetricsFacet,
   deterministicRunId,
   errorMessageFacet,
+  fileUrl,
   inputDataset,
   jobDocumentationFacet,
   jobTypeFacet,
@@ -23,10 +24,12 @@ import {
   sourceCodeLocationFacet,
   sqlFacet,
   type ColumnMetrics,
+  type Dataset,
   type DatasetFacets,
   type EventType,
   type Job,
   type RunEvent,
+  type SchemaField,
 } from '../lineage/index.js';
 
 /** Identifies a graph run for lineage: its Temporal workflow id and run id, and when it started. */
@@ -56,19 +59,19 @@ export function assetRunId(graph: GraphRunRef, key: string, partition: string | 
   return deterministicRunId({ startedAt, parts: [key, partition ?? '', graph.temporalRunId] });
 }
 
+/** The graph run's job: the project, of type GRAPH. */
+export function graphJob(ctx: LineageContext): Job {
+  return { namespace: ctx.namespace, name: graphJobName(ctx.definitions), facets: { jobType: jobTypeFacet('GRAPH') } };
+}
+
 export function graphRunEvent(
   ctx: LineageContext,
   input: { eventType: EventType; graph: GraphRunRef; partition?: string; error?: string; eventTime?: Date },
 ): RunEvent {
-  const job: Job = {
-    namespace: ctx.namespace,
-    name: graphJobName(ctx.definitions),
-    facets: { jobType: jobTypeFacet('GRAPH') },
-  };
   return runEvent({
     eventType: input.eventType,
     ...(input.eventTime ? { eventTime: input.eventTime } : {}),
-    job,
+    job: graphJob(ctx),
     run: {
       runId: graphRunId(input.graph),
       facets: {
@@ -100,12 +103,7 @@ export function assetRunEvent(ctx: LineageContext, input: AssetEventInput): RunE
   const parentRun = { runId: graphRunId(input.graph) };
   const inputs = asset.deps.map((dep) => inputDataset(lakeDataset({ path: assetDir(ctx.home, dep) })));
   const outputFacets: DatasetFacets = input.checks ? checkFacets(input.checks) : {};
-  const output = lakeDataset({
-    path: assetDir(ctx.home, asset),
-    ...(asset.description ? { description: asset.description } : {}),
-    ...(input.output ? { fields: input.output.schema.map((c) => ({ name: c.name, type: c.type, ...describe(asset, c.name) })) } : {}),
-    facets: outputFacets,
-  });
+  const output = assetDataset(ctx, asset, input.output?.schema, outputFacets);
   return runEvent({
     eventType: input.eventType,
     ...(input.eventTime ? { eventTime: input.eventTime } : {}),
@@ -123,13 +121,40 @@ export function assetRunEvent(ctx: LineageContext, input: AssetEventInput): RunE
     outputs: [
       outputDataset(
         output,
-        input.output ? { outputStatistics: outputStatisticsFacet({ rowCount: input.output.rows, size: input.output.bytes }) } : undefined,
+        // What was written counts only once it is published: a FAIL after compute (failed checks) wrote nothing.
+        input.output && input.eventType === 'COMPLETE'
+          ? { outputStatistics: outputStatisticsFacet({ rowCount: input.output.rows, size: input.output.bytes }) }
+          : undefined,
       ),
     ],
   });
 }
 
-function assetJob(ctx: LineageContext, asset: AssetDefinition): Job {
+/**
+ * An asset's lake folder as a dataset: its description, and its columns (with their descriptions) when `schema`
+ * is known.
+ */
+export function assetDataset(
+  ctx: LineageContext,
+  asset: AssetDefinition,
+  schema?: readonly ColumnSchema[],
+  facets: DatasetFacets = {},
+): Dataset {
+  return lakeDataset({
+    path: assetDir(ctx.home, asset),
+    ...(asset.description ? { description: asset.description } : {}),
+    ...(schema ? { fields: columnFields(asset, schema) } : {}),
+    facets,
+  });
+}
+
+/** Schema fields of an asset's columns, with the descriptions the asset declares. */
+export function columnFields(asset: AssetDefinition, schema: readonly ColumnSchema[]): SchemaField[] {
+  return schema.map((c) => ({ name: c.name, type: c.type, ...describe(asset, c.name) }));
+}
+
+/** The job of an asset: `<graph job>.<asset key>`, with its type, SQL, source, documentation and owners. */
+export function assetJob(ctx: LineageContext, asset: AssetDefinition): Job {
   const { compute } = asset;
   const file = compute.file;
   return {
@@ -138,7 +163,7 @@ function assetJob(ctx: LineageContext, asset: AssetDefinition): Job {
     facets: {
       jobType: jobTypeFacet('ASSET'),
       ...(compute.kind === 'sql' ? { sql: sqlFacet(compute.sql.trim()) } : {}),
-      ...(file ? { sourceCodeLocation: sourceCodeLocationFacet({ type: 'file', url: `file://${file}`, path: file }) } : {}),
+      ...(file ? { sourceCodeLocation: sourceCodeLocationFacet({ type: 'file', url: fileUrl(file), path: file }) } : {}),
       ...(asset.description ? { documentation: jobDocumentationFacet(asset.description) } : {}),
       ...(asset.owners.length ? { ownership: ownershipFacet(asset.owners) } : {}),
     },

@@ -17,7 +17,10 @@ export interface GraphEventInput {
  */
 export function createLineageActivities(definitions: Definitions, home: string, emitter?: LineageEmitter) {
   const config = loadLineageConfig({ ...process.env, ASSAY_HOME: home });
-  const lineage = emitter ?? createLineageEmitter(config);
+  // Emits run inside workflow tasks (local activities): a down endpoint may cost an event 2 s before it is
+  // spooled, and the spool is re-sent every 30 s (and at start) rather than only before the next event.
+  const lineage = emitter ?? createLineageEmitter(config, { totalTimeoutMs: 2_000, flushIntervalMs: 30_000 });
+  if (!emitter) void lineage.flushSpool().catch(() => {});
   const context: LineageContext = { definitions, home, namespace: config.namespace };
   return {
     async emitGraphLineage(input: GraphEventInput): Promise<void> {

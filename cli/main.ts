@@ -2,6 +2,7 @@ import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import { Command, InvalidArgumentError } from 'commander';
 import { checkCommand, validateCommand } from './commands/check.js';
 import { devCommand } from './commands/dev.js';
+import { lineageFlushCommand, lineagePublishCommand } from './commands/lineage.js';
 import { listCommand } from './commands/list.js';
 import { materializeCommand } from './commands/materialize.js';
 import { nightscoutSimCommand } from './commands/nightscout-sim.js';
@@ -65,6 +66,20 @@ program
   .command('worker')
   .description('run the Assay worker against TEMPORAL_ADDRESS')
   .action(async () => exit(await workerCommand()));
+
+const lineage = program
+  .command('lineage')
+  .description('OpenLineage: send the static asset graph, re-send spooled events (OPENLINEAGE_URL, openlineage.yml)');
+
+lineage
+  .command('publish')
+  .description('send the graph job and one job per asset with its datasets and schemas, without running anything')
+  .action(async () => exit(await lineagePublishCommand()));
+
+lineage
+  .command('flush')
+  .description('re-send spooled lineage events, in order (exit 1 if some remain)')
+  .action(async () => exit(await lineageFlushCommand()));
 
 program
   .command('nightscout-sim')

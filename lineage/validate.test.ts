@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidDocumentError } from '../framework/errors.js';
+import { dataQualityAssertionsFacet } from './facets.js';
 import { assetComplete, assetFail, assetStart, graphStart } from './test-support/sample-events.js';
 import { validateAgainstAssaySchema, validateAgainstSpec, validateEvent } from './validate.js';
 
@@ -65,6 +66,17 @@ describe('validateEvent', () => {
     const start = assetStart();
     start.outputs[0]!.name = 'lake/daily_mean';
     expect(messageOf(() => validateEvent(start))).toContain('at /outputs/0/name: must match pattern "^/"');
+  });
+
+  it('checks data-quality facets on a checked output dataset against their own schemas', () => {
+    const event = assetFail();
+    const assertions = dataQualityAssertionsFacet([{ assertion: 'expect_column_values_to_not_be_null', column: 'sgv', success: false }]);
+    event.outputs[0]!.facets = { ...event.outputs[0]!.facets, dataQualityAssertions: assertions };
+    expect(() => validateEvent(event)).not.toThrow();
+    (assertions.assertions[0] as unknown as Record<string, unknown>).success = 'no';
+    expect(messageOf(() => validateAgainstSpec(event))).toContain(
+      '(DataQualityAssertionsDatasetFacet) at /outputs/0/facets/dataQualityAssertions/assertions/0/success: must be boolean',
+    );
   });
 
   it('rejects what is not an event', () => {

@@ -41,6 +41,9 @@ const FACET_SCHEMAS = {
     dataSource: 'DatasourceDatasetFacet',
     storage: 'StorageDatasetFacet',
     documentation: 'DocumentationDatasetFacet',
+    // Assay puts expectation results on the checked dataset (an asset run's output) as dataset facets.
+    dataQualityMetrics: 'DataQualityMetricsInputDatasetFacet',
+    dataQualityAssertions: 'DataQualityAssertionsDatasetFacet',
   },
   input: {
     dataQualityMetrics: 'DataQualityMetricsInputDatasetFacet',

@@ -1,0 +1,67 @@
+/**
+ * Static lineage: the asset graph as OpenLineage job events, without running anything (`assay lineage publish`).
+ * One `JobEvent` for the graph job, then one per asset (in dependency order) with the same job facets and
+ * datasets its runs report, and each dataset's columns from its latest published Parquet file when there is one.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AssetDefinition } from '../framework/asset.js';
+import { parquetSchema, type ColumnSchema } from '../framework/compute.js';
+import { assetDir } from '../framework/lake.js';
+import { inputDataset, jobEvent, outputDataset, type JobEvent } from '../lineage/index.js';
+import { assetDataset, assetJob, graphJob, type LineageContext } from './lineage-events.js';
+
+/** Asset key → columns of its latest published Parquet file (assets never published are absent). */
+export type PublishedSchemas = ReadonlyMap<string, readonly ColumnSchema[]>;
+
+/**
+ * The newest published Parquet file of an asset: `data.parquet`, or for a partitioned asset the
+ * `partition=….parquet` written last. Undefined when the asset was never published.
+ */
+export async function latestPublishedParquet(home: string, asset: AssetDefinition): Promise<string | undefined> {
+  const dir = assetDir(home, asset);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  let latest: { path: string; mtimeMs: number } | undefined;
+  // Hidden files are temporary siblings of a write in progress.
+  for (const name of names.filter((n) => n.endsWith('.parquet') && !n.startsWith('.'))) {
+    const path = join(dir, name);
+    const info = await stat(path).catch(() => undefined);
+    if (!info?.isFile()) continue;
+    if (!latest || info.mtimeMs > latest.mtimeMs) latest = { path, mtimeMs: info.mtimeMs };
+  }
+  return latest?.path;
+}
+
+/** The columns of every asset's latest published Parquet file. */
+export async function publishedSchemas(ctx: LineageContext): Promise<PublishedSchemas> {
+  const schemas = new Map<string, readonly ColumnSchema[]>();
+  for (const asset of ctx.definitions.assets) {
+    const path = await latestPublishedParquet(ctx.home, asset);
+    if (path) schemas.set(asset.key, await parquetSchema(path));
+  }
+  return schemas;
+}
+
+/** The graph job, then one job event per asset in dependency order: inputs are its deps' folders, output its own. */
+export function staticLineageEvents(ctx: LineageContext, schemas: PublishedSchemas, eventTime: Date = new Date()): JobEvent[] {
+  const { graph } = ctx.definitions;
+  const events = [jobEvent({ eventTime, job: graphJob(ctx) })];
+  for (const key of graph.toposort()) {
+    const asset = graph.get(key);
+    events.push(
+      jobEvent({
+        eventTime,
+        job: assetJob(ctx, asset),
+        inputs: asset.deps.map((dep) => inputDataset(assetDataset(ctx, graph.get(dep.key), schemas.get(dep.key)))),
+        outputs: [outputDataset(assetDataset(ctx, asset, schemas.get(key)))],
+      }),
+    );
+  }
+  return events;
+}
