@@ -53,7 +53,7 @@ export const fctSleepSummary = defineAsset({
     subject_id: 'Subject',
     night: 'Night number',
     recording_id: 'Recording',
-    lights_off: 'Start of the first epoch (recording start, local clock time)',
+    recording_start: 'Start of the first 30-s epoch = recording start, local clock time (not lights off)',
     time_in_bed_min: 'Time in bed: all scored 30-s epochs (min)',
     total_sleep_time_min: 'Total sleep time: N1 + N2 + N3 + R (min)',
     sleep_efficiency_pct: 'Sleep efficiency, 100 · TST / TIB (%)',
@@ -74,7 +74,7 @@ export const fctSleepSummary = defineAsset({
     rem_pct: 'R share of TST (%)',
     w_pct_of_time_in_bed: 'W share of TIB (%)',
   },
-  codeVersion: '1',
+  codeVersion: '2',
   suites: suite('fct_sleep_summary'),
   compute: sqlFile(import.meta.url, 'fct_sleep_summary.sql'),
 });

@@ -2,6 +2,7 @@
 -- time in bed = the whole scored recording; sleep = N1, N2, N3, R (MOVEMENT and UNKNOWN are not sleep);
 -- sleep onset = the first sleep epoch; WASO = non-sleep epochs after sleep onset, the final awakening included;
 -- awakenings = W runs after sleep onset that follow a sleep epoch; stage % are of total sleep time.
+-- recording_start is the start of epoch 0, not lights off (lights-off annotations are not used; Sleep-EDF has none).
 with epochs as (
     select * from {{ ref('psg_hypnogram') }}
 ),
@@ -28,7 +29,7 @@ per_night as (
         f.subject_id,
         f.night,
         f.recording_id,
-        min(f.epoch_start)                                                          as lights_off,
+        min(f.epoch_start)                                                          as recording_start,
         count(*)                                                                    as epochs,
         count(*) filter (where f.is_sleep)                                          as sleep_epochs,
         count(*) filter (where not f.is_sleep and f.epoch > o.onset_epoch)          as waso_epochs,
@@ -53,7 +54,7 @@ final as (
         subject_id,
         night,
         recording_id,
-        lights_off,
+        recording_start,
         epochs * 0.5                                                   as time_in_bed_min,
         sleep_epochs * 0.5                                             as total_sleep_time_min,
         case when epochs > 0 then 100.0 * sleep_epochs / epochs end    as sleep_efficiency_pct,

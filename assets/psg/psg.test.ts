@@ -252,6 +252,10 @@ describe('group psg on the real Sleep-EDF SC4001 excerpt', () => {
     const [s] = rows.fct_sleep_summary!;
     expect(num(s!.time_in_bed_min)).toBe(5);
     expect(num(s!.sleep_efficiency_pct)).toBeGreaterThanOrEqual(0);
+    // The first epoch starts at the recording start (16:13 for SC4001), hours before lights off (00:38 in the
+    // Sleep-EDF subject sheet): the column must not be called lights_off.
+    expect(s!.recording_start).toMatch(/^1989-04-24[ T]16:13:00/);
+    expect(s).not.toHaveProperty('lights_off');
     expect(rows.fct_event_rates).toEqual([]);
   });
 });
