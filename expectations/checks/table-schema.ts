@@ -1,0 +1,54 @@
+/**
+ * Expectations answered by the relation's columns alone, without reading a row: the column list, a column's
+ * existence and its type.
+ */
+import { typeMatches } from '../column-types.js';
+import type { Expectation, ExpectationResultDetails } from '../types.js';
+import { resolveColumn, type Check, type CompileContext, type Outcome } from './check.js';
+
+export function compileSchemaCheck(expectation: Expectation, context: CompileContext): Check {
+  const outcome = schemaOutcome(expectation, context);
+  return { expectation, evaluate: () => outcome };
+}
+
+function schemaOutcome(expectation: Expectation, context: CompileContext): Outcome {
+  const { kwargs } = expectation;
+  const actual = context.columns.map((c) => c.name);
+  switch (expectation.type) {
+    case 'expect_table_columns_to_match_ordered_list': {
+      const expected = kwargs['column_list'] as string[];
+      const mismatched = [];
+      for (let i = 0; i < Math.max(expected.length, actual.length); i++) {
+        if (expected[i] !== actual[i]) {
+          mismatched.push({ 'Expected Column Position': i, Expected: expected[i] ?? null, Found: actual[i] ?? null });
+        }
+      }
+      return result(mismatched.length === 0, { observed_value: actual }, mismatched.length > 0 ? { mismatched } : undefined);
+    }
+    case 'expect_table_columns_to_match_set': {
+      const expected = kwargs['column_set'] as string[];
+      const exact = kwargs['exact_match'] !== false;
+      const missing = expected.filter((c) => !actual.includes(c));
+      const unexpected = actual.filter((c) => !expected.includes(c));
+      const success = missing.length === 0 && (!exact || unexpected.length === 0);
+      const mismatch = missing.length > 0 || (exact && unexpected.length > 0);
+      return result(success, { observed_value: actual }, mismatch ? { mismatched: { unexpected, missing } } : undefined);
+    }
+    case 'expect_column_to_exist': {
+      const name = String(kwargs['column']);
+      const index = kwargs['column_index'];
+      const success = typeof index === 'number' ? actual[index] === name : actual.includes(name);
+      return { success, result: {} };
+    }
+    case 'expect_column_values_to_be_of_type': {
+      const column = resolveColumn(context, expectation, 'column');
+      return { success: typeMatches(column, String(kwargs['type_'])), result: { observed_value: column.type } };
+    }
+    default:
+      throw new Error(`not a schema expectation: ${expectation.type}`);
+  }
+}
+
+function result(success: boolean, details: ExpectationResultDetails, extra: Record<string, unknown> | undefined): Outcome {
+  return { success, result: extra === undefined ? details : { ...details, details: extra } };
+}

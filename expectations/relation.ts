@@ -1,0 +1,32 @@
+/** The relation under validation: its columns (read by preparing a query, not running it) and data files. */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { quoteLiteral } from '../framework/duckdb.js';
+import { InvalidDataError, SqlError } from '../framework/errors.js';
+import type { ColumnInfo } from './column-types.js';
+
+export async function describeRelation(connection: DuckDBConnection, relation: string): Promise<ColumnInfo[]> {
+  let statement;
+  try {
+    statement = await connection.prepare(`SELECT * FROM ${relation}`);
+  } catch (cause) {
+    throw new SqlError(`cannot read the relation to validate, ${relation}: ${(cause as Error).message}`, { cause });
+  }
+  try {
+    const columns: ColumnInfo[] = [];
+    for (let i = 0; i < statement.columnCount; i++) {
+      const type = statement.columnType(i);
+      columns.push({ name: statement.columnName(i), type: type.toString(), typeId: type.typeId });
+    }
+    return columns;
+  } finally {
+    statement.destroySync();
+  }
+}
+
+/** SQL reading a `.parquet` or `.csv` (optionally compressed) file. */
+export function fileRelation(path: string): string {
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.parquet')) return `read_parquet(${quoteLiteral(path)})`;
+  if (/\.(csv|tsv)(\.gz|\.zst)?$/.test(lower)) return `read_csv(${quoteLiteral(path)})`;
+  throw new InvalidDataError(`cannot validate ${path}: expected a .parquet or .csv file`);
+}
