@@ -17,7 +17,9 @@ import { loadSuite } from '../../expectations/load.js';
 import { validateRelation } from '../../expectations/run.js';
 import { fixture } from '../../sources/edf/fixtures.test-helpers.js';
 import { readEdf } from '../../sources/edf/reader.js';
-import { epochStages } from '../../sources/psg/hypnogram.js';
+import { epochStages, lightsPeriod, type SleepStage } from '../../sources/psg/hypnogram.js';
+import { summarizeNight } from '../../sources/psg/sleep-summary.js';
+import { writeEdf } from '../../sources/edf/writer.js';
 import { generateSampleNights, type SampleNightsResult } from '../../sources/psg/sample-nights.js';
 import {
   dimTime,
@@ -26,7 +28,9 @@ import {
   fctSleepSummary,
   psgAssets,
   psgHypnogram,
+  psgLights,
   rawPsgRecordings,
+  rawSleepStudies,
   stgEvents,
   stgSignalFeatures,
   stgSleepStudy,
@@ -140,6 +144,7 @@ describe('group psg on generated sample nights (2 subjects × 1 h)', () => {
     for (const study of sample.studies) {
       const s = summary.find((r) => r.recording_id === study.studyId)!;
       const m = study.summary;
+      expect(s.in_bed_rule).toBe(m.inBedRule);
       expect(num(s.time_in_bed_min)).toBe(m.timeInBedMin);
       expect(num(s.total_sleep_time_min)).toBe(m.totalSleepTimeMin);
       expect(num(s.sleep_efficiency_pct)).toBeCloseTo(m.sleepEfficiencyPct!, 1);
@@ -147,11 +152,7 @@ describe('group psg on generated sample nights (2 subjects × 1 h)', () => {
       expect(num(s.rem_latency_min)).toBe(m.remLatencyMin);
       expect(num(s.waso_min)).toBe(m.wasoMin);
       expect([num(s.n1_min), num(s.n2_min), num(s.n3_min), num(s.rem_min)]).toEqual([m.n1Min, m.n2Min, m.n3Min, m.remMin]);
-      const onset = study.stages.findIndex((x) => ['N1', 'N2', 'N3', 'R'].includes(x));
-      const awakenings = study.stages.filter(
-        (x, i) => i > onset && x === 'W' && ['N1', 'N2', 'N3', 'R'].includes(study.stages[i - 1]!),
-      ).length;
-      expect(num(s.awakenings)).toBe(awakenings);
+      expect(num(s.awakenings)).toBe(m.awakenings);
     }
   });
 
@@ -251,12 +252,113 @@ describe('group psg on the real Sleep-EDF SC4001 excerpt', () => {
   it('summarizes the excerpt and publishes no event rates without CSVs', () => {
     const [s] = rows.fct_sleep_summary!;
     expect(num(s!.time_in_bed_min)).toBe(5);
+    expect(s!.in_bed_rule).toBe('recording'); // the first 5 min are all wake and there are no lights annotations
     expect(num(s!.sleep_efficiency_pct)).toBeGreaterThanOrEqual(0);
     // The first epoch starts at the recording start (16:13 for SC4001), hours before lights off (00:38 in the
     // Sleep-EDF subject sheet): the column must not be called lights_off.
     expect(s!.recording_start).toMatch(/^1989-04-24[ T]16:13:00/);
     expect(s).not.toHaveProperty('lights_off');
     expect(rows.fct_event_rates).toEqual([]);
+  });
+});
+
+describe('fct_sleep_summary on full nights: in-bed period, movement and unscored epochs', () => {
+  let home: string;
+  let labDir: string;
+  let rows: Row[] = [];
+  let lights: Row[] = [];
+  // A 40-min night with embedded annotations: lights off at 95 s, lights on at 1800 s; sleep before lights off,
+  // movement and unscored epochs inside the night, awakenings through them.
+  const labNight: SleepStage[] = [
+    ...(['W', 'N2', 'W', 'W', 'W', 'W', 'N1', 'N2', 'N2', 'MOVEMENT', 'W', 'N2', 'UNKNOWN', 'W', 'UNKNOWN', 'W'] as const),
+    ...Array<SleepStage>(20).fill('N2'),
+    ...(['R', 'R', 'MOVEMENT', 'MOVEMENT', 'W', 'N2'] as const),
+    ...Array<SleepStage>(20).fill('N3'),
+    ...Array<SleepStage>(18).fill('W'),
+  ];
+  const labels: Record<SleepStage, string> = {
+    W: 'Sleep stage W', N1: 'Sleep stage N1', N2: 'Sleep stage N2', N3: 'Sleep stage N3', R: 'Sleep stage R',
+    MOVEMENT: 'Movement time', UNKNOWN: 'Sleep stage ?',
+  };
+
+  beforeAll(async () => {
+    let dir: string;
+    ({ home, dir } = await setup('in-bed'));
+    labDir = dir;
+    // The real SC4001 hypnogram (24 h of annotations) with a 24-h recording of one 1-Hz respiration channel.
+    const hypnogram = await readEdf(fixture('SC4001EC-Hypnogram.edf'));
+    await copyFile(fixture('SC4001EC-Hypnogram.edf'), join(dir, 'SC4001EC-Hypnogram.edf'));
+    const resp = { label: 'Resp oro-nasal', unit: 'uV', sampleRate: 1, physicalMin: -100, physicalMax: 100 };
+    await writeEdf(join(dir, 'SC4001E0-PSG.edf'), {
+      start: hypnogram.header.start,
+      recordDuration: 30,
+      signals: [{ ...resp, samples: new Float64Array(86400) }],
+    });
+    await writeEdf(join(dir, 'lab01.edf'), {
+      plus: true,
+      start: new Date('2024-03-01T22:00:00Z'),
+      recordDuration: 30,
+      signals: [{ ...resp, samples: new Float64Array(labNight.length * 30) }],
+      annotations: [
+        ...labNight.map((stage, i) => ({ onset: i * 30, duration: 30, text: labels[stage] })),
+        { onset: 95, duration: null, text: 'Lights off' },
+        { onset: 1800, duration: null, text: 'LIGHTS ON' },
+      ],
+    });
+    await materializeLocally({ definitions, home, selection: '+fct_sleep_summary' });
+    rows = await readAsset(home, fctSleepSummary);
+    lights = await readAsset(home, psgLights);
+    restoreEnv();
+  });
+  afterAll(async () => {
+    if (home) await rm(join(home, '..'), { recursive: true, force: true });
+  });
+
+  const expectLike = (s: Row, m: ReturnType<typeof summarizeNight>) => {
+    expect(s.in_bed_rule).toBe(m.inBedRule);
+    expect(num(s.time_in_bed_min)).toBe(m.timeInBedMin);
+    expect(num(s.total_sleep_time_min)).toBe(m.totalSleepTimeMin);
+    expect(num(s.sleep_efficiency_pct)).toBeCloseTo(m.sleepEfficiencyPct!, 1);
+    expect(num(s.sleep_onset_latency_min)).toBe(m.sleepOnsetLatencyMin);
+    expect(num(s.rem_latency_min)).toBe(m.remLatencyMin);
+    expect(num(s.waso_min)).toBe(m.wasoMin);
+    expect(num(s.awakenings)).toBe(m.awakenings);
+    expect([s.w_min, s.n1_min, s.n2_min, s.n3_min, s.rem_min, s.movement_min, s.unknown_min].map(num)).toEqual([
+      m.wMin, m.n1Min, m.n2Min, m.n3Min, m.remMin, m.movementMin, m.unscoredMin,
+    ]);
+  };
+
+  it('takes the in-bed period of a 22-h Sleep-EDF night from 30 min before sleep onset to 30 min after the final awakening', async () => {
+    const s = rows.find((r) => r.recording_id === 'SC4001')!;
+    const { annotations } = await readEdf(fixture('SC4001EC-Hypnogram.edf'));
+    const m = summarizeNight(epochStages(annotations, 86400));
+    expectLike(s, m);
+    expect(s.in_bed_rule).toBe('sleep_edf_30min');
+    // Sleep onset 00:43:30 (recording start 16:13:00 + 1021 epochs); last sleep epoch ends 06:44:00.
+    expect(String(s.in_bed_start).replace('T', ' ')).toMatch(/^1989-04-25 00:13:30/);
+    expect(String(s.in_bed_end).replace('T', ' ')).toMatch(/^1989-04-25 07:14:00/);
+    expect(num(s.time_in_bed_min)).toBe(420.5);
+    expect(num(s.sleep_efficiency_pct)).toBeCloseTo(77.6, 1);
+    expect(num(s.sleep_onset_latency_min)).toBe(30);
+    expect(num(s.waso_min)).toBe(64);
+    expect(lights.find((r) => r.recording_id === 'SC4001')).toMatchObject({ lights_off: null, lights_on: null });
+  });
+
+  it('takes the in-bed period from lights-off and lights-on annotations, like summarizeNight', async () => {
+    const s = rows.find((r) => r.recording_id === 'lab01')!;
+    const { annotations } = await readEdf(join(labDir, 'lab01.edf'));
+    const period = lightsPeriod(annotations);
+    expect(period).toEqual({ off: 95, on: 1800 });
+    const m = summarizeNight(labNight, [], { lights: period });
+    expectLike(s, m);
+    expect(s.in_bed_rule).toBe('lights');
+    expect(String(s.in_bed_start).replace('T', ' ')).toMatch(/^2024-03-01 22:02:00/);
+    expect(String(s.in_bed_end).replace('T', ' ')).toMatch(/^2024-03-01 22:30:00/);
+    const row = lights.find((r) => r.recording_id === 'lab01')!;
+    expect(String(row.lights_off).replace('T', ' ')).toMatch(/^2024-03-01 22:01:35/);
+    expect(String(row.lights_on).replace('T', ' ')).toMatch(/^2024-03-01 22:30:00/);
+    // Epochs 4..59: the sleep at epoch 1 is before lights off; MOVEMENT counts in bed, UNKNOWN does not count.
+    expect(m).toMatchObject({ timeInBedMin: 28, unscoredMin: 1, movementMin: 1.5, sleepOnsetLatencyMin: 1 });
   });
 });
 
@@ -322,6 +424,57 @@ describe('event rates on hand-made CSVs', () => {
       expect(new Set(ev.map((e) => e.event_type))).toEqual(new Set(['apnea', 'hypopnea', 'arousal', 'other']));
       const days = await readAsset(home, dimTime);
       expect(days).toHaveLength(32); // 2024-01-01 … 2024-02-01
+    } finally {
+      await rm(join(home, '..'), { recursive: true, force: true });
+    }
+  });
+});
+
+describe('event rates during sleep only, and CSV headers', () => {
+  const header =
+    'study_id,subject_id,night,study_date,recording_start,psg_file,hypnogram_file,time_in_bed_min,' +
+    'total_sleep_time_min,sleep_efficiency_pct,sleep_onset_latency_min,rem_latency_min,waso_min,n1_min,n2_min,' +
+    'n3_min,rem_min,apnea_count,hypopnea_count,ahi,arousal_index,odi';
+
+  it('counts only apneas, hypopneas and arousals scored during sleep in AHI (AASM), keeping events without a stage', async () => {
+    const { home, dir } = await setup('ahi-sleep');
+    try {
+      await writeFile(join(dir, 'studies.csv'), `${header}\nS1,P1,1,2024-01-01,2024-01-01T22:00:00,,,480,60,,,,,,,,,,,,,\n`);
+      const events = [
+        'study_id,study_date,event_type,onset_s,duration_s,sleep_stage',
+        'S1,2024-01-01,apnea,10,12,N2',
+        'S1,2024-01-01,apnea,20,12,R',
+        'S1,2024-01-01,Obstructive apnea,30,12,N3',
+        'S1,2024-01-01,apnea,40,12,W',
+        'S1,2024-01-01,apnea,50,12, wake ',
+        'S1,2024-01-01,hypopnea,60,12,Sleep stage W',
+        'S1,2024-01-01,hypopnea,70,12,',
+        'S1,2024-01-01,arousal,80,3,Sleep_Stage_W',
+        'S1,2024-01-01,arousal,90,3,N1',
+        'S1,2024-01-01,desaturation,100,10,W',
+      ];
+      await writeFile(join(dir, 'events.csv'), events.join('\n') + '\n');
+      await materializeLocally({ definitions, home, selection: 'raw_sleep_studies+ or raw_sleep_events+' });
+      const [r] = await readAsset(home, fctEventRates);
+      expect([r!.apnea_count, r!.hypopnea_count, r!.arousal_count, r!.wake_event_count, r!.other_event_count].map(num)).toEqual([3, 1, 1, 4, 1]);
+      expect(num(r!.ahi)).toBeCloseTo(4, 12); // (3 + 1) / 1 h of sleep, not 7
+      expect(num(r!.arousal_index)).toBeCloseTo(1, 12);
+      expect(r!.severity).toBe('normal');
+    } finally {
+      await rm(join(home, '..'), { recursive: true, force: true });
+    }
+  });
+
+  it('fails raw_sleep_studies with an InvalidDataError naming the file, the missing columns and the expected header', async () => {
+    const { home, dir } = await setup('csv-header');
+    try {
+      const file = join(dir, 'studies.csv');
+      const partial = header.split(',').filter((c) => c !== 'waso_min' && c !== 'odi');
+      await writeFile(file, `${partial.join(',')}\n${partial.map(() => '1').join(',')}\n`);
+      const run = materializeLocally({ definitions, home, selection: 'raw_sleep_studies' });
+      await expect(run).rejects.toBeInstanceOf(InvalidDataError);
+      await expect(run).rejects.toThrow(`${file}: missing columns waso_min, odi; expected header: ${header}`);
+      expect(existsSync(publishedPath(home, rawSleepStudies))).toBe(false);
     } finally {
       await rm(join(home, '..'), { recursive: true, force: true });
     }

@@ -1,6 +1,6 @@
 import { defineAsset, ts } from '../../framework/index.js';
 import { EdfReader } from '../../sources/edf/reader.js';
-import { epochStages, type SleepStage } from '../../sources/psg/hypnogram.js';
+import { epochStages, lightsPeriod, type LightsPeriod, type SleepStage } from '../../sources/psg/hypnogram.js';
 import { arrowTable, loadArrow } from './arrow.js';
 import { rawPsgRecordings } from './raw_psg_recordings.js';
 
@@ -32,22 +32,32 @@ export async function recordingsOf(ctx: {
   }));
 }
 
-export interface ScoredRecording {
+export interface RecordingAnnotations {
   /** Recording start (header start, sub-second included) as epoch ms of its local clock time. */
   readonly startMs: number;
-  readonly stages: SleepStage[];
+  /** Whole epochs' worth of recording: data records × record duration (s). */
+  readonly durationS: number;
+  /** Start of epoch 0 in the annotations' frame (the EDF+ sub-second start). */
+  readonly epochZero: number;
+  /** The hypnogram's (or embedded) annotations, onsets moved into the recording's frame. */
+  readonly annotations: readonly EdfAnnotationLike[];
+}
+
+interface EdfAnnotationLike {
+  readonly onset: number;
+  readonly duration: number | null;
+  readonly text: string;
 }
 
 /**
- * The stage of each whole 30-s epoch of a recording, from its hypnogram file or its embedded annotations.
- * Annotation onsets count from the hypnogram header's start; they are moved into the recording's frame by the
- * difference of the two header start times (Sleep-EDF hypnograms start with their recording).
+ * The annotations of a recording, from its hypnogram file or its embedded annotations. Annotation onsets count
+ * from the hypnogram header's start; they are moved into the recording's frame by the difference of the two
+ * header start times (Sleep-EDF hypnograms start with their recording).
  */
-export async function scoreRecording(psgPath: string, hypnogramPath: string): Promise<ScoredRecording> {
+export async function recordingAnnotations(psgPath: string, hypnogramPath: string): Promise<RecordingAnnotations> {
   const psg = await EdfReader.open(psgPath);
   try {
     const { header } = psg;
-    const duration = header.recordCount * header.recordDuration;
     const wholeSecondStart = (h: typeof header) => h.start.getTime() - Math.round(h.startSubsecond * 1000);
     let annotations;
     let shift = 0;
@@ -62,15 +72,32 @@ export async function scoreRecording(psgPath: string, hypnogramPath: string): Pr
         await hypnogram.close();
       }
     }
-    const stages = epochStages(
-      annotations.map((a) => ({ ...a, onset: a.onset + shift })),
-      duration,
-      { epochSeconds: EPOCH_SECONDS, start: header.startSubsecond },
-    );
-    return { startMs: header.start.getTime(), stages };
+    return {
+      startMs: header.start.getTime(),
+      durationS: header.recordCount * header.recordDuration,
+      epochZero: header.startSubsecond,
+      annotations: annotations.map((a) => ({ onset: a.onset + shift, duration: a.duration, text: a.text })),
+    };
   } finally {
     await psg.close();
   }
+}
+
+export interface ScoredRecording {
+  /** Recording start (header start, sub-second included) as epoch ms of its local clock time. */
+  readonly startMs: number;
+  readonly stages: SleepStage[];
+  /** Lights off and on in seconds from the start of epoch 0; null unless the annotations have both. */
+  readonly lights: LightsPeriod | null;
+}
+
+/** The stage of each whole 30-s epoch of a recording, and its lights-off/on period (see recordingAnnotations). */
+export async function scoreRecording(psgPath: string, hypnogramPath: string): Promise<ScoredRecording> {
+  const { startMs, durationS, epochZero, annotations } = await recordingAnnotations(psgPath, hypnogramPath);
+  const stages = epochStages(annotations, durationS, { epochSeconds: EPOCH_SECONDS, start: epochZero });
+  const period = lightsPeriod(annotations);
+  const lights = period && { off: period.off - epochZero, on: period.on - epochZero };
+  return { startMs, stages, lights };
 }
 
 /**

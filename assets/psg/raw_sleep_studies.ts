@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { InvalidDataError } from '../../framework/errors.js';
 import { defineAsset, ts, type AssetContext } from '../../framework/index.js';
 import { quoteIdent, quoteLiteral } from '../../framework/duckdb.js';
 import { psgDir } from './source.js';
@@ -33,7 +34,9 @@ export const EVENT_COLUMNS = ['study_id', 'study_date', 'event_type', 'onset_s',
 
 /**
  * A CSV drop of `ASSAY_PSG_DIR` as text columns (typing happens in staging). The columns the staging models read
- * must be there; a missing file gives an empty table with those columns.
+ * must be there (extra columns are ignored): the header, as DuckDB's CSV reader sees it, is checked first, and a
+ * missing column fails the asset with an InvalidDataError naming the file, the missing columns and the expected
+ * header. A missing file gives an empty table with those columns.
  */
 async function loadCsv(ctx: AssetContext, file: string, columns: readonly string[]): Promise<void> {
   const path = join(psgDir(), file);
@@ -44,10 +47,20 @@ async function loadCsv(ctx: AssetContext, file: string, columns: readonly string
     await ctx.connection.run(`CREATE TEMP TABLE ${ctx.outputTable} AS SELECT ${empty}, NULL::VARCHAR AS source_file WHERE false`);
     return;
   }
+  const source = `read_csv(${quoteLiteral(path)}, header = true, all_varchar = true)`;
+  const described = await ctx.connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
+  const present = new Set(described.getRowObjectsJson().map((r) => String(r.column_name)));
+  const missing = columns.filter((c) => !present.has(c));
+  if (missing.length > 0) {
+    throw new InvalidDataError(
+      `${path}: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; ` +
+        `expected header: ${columns.join(',')} (found: ${[...present].join(',')})`,
+    );
+  }
   await ctx.connection.run(`
     CREATE TEMP TABLE ${ctx.outputTable} AS
     SELECT ${wanted}, ${quoteLiteral(file)} AS source_file
-    FROM read_csv(${quoteLiteral(path)}, header = true, all_varchar = true)`);
+    FROM ${source}`);
 }
 
 export const rawSleepStudies = defineAsset({
@@ -58,7 +71,7 @@ export const rawSleepStudies = defineAsset({
   columns: { source_file: 'The CSV file the row came from' },
   tags: { source: 'csv', pii: 'health' },
   owners: ['team:data-platform'],
-  codeVersion: '1',
+  codeVersion: '2',
   compute: ts((ctx) => loadCsv(ctx, 'studies.csv', STUDY_COLUMNS), import.meta.url),
 });
 
@@ -70,6 +83,6 @@ export const rawSleepEvents = defineAsset({
   columns: { source_file: 'The CSV file the row came from' },
   tags: { source: 'csv', pii: 'health' },
   owners: ['team:data-platform'],
-  codeVersion: '1',
+  codeVersion: '2',
   compute: ts((ctx) => loadCsv(ctx, 'events.csv', EVENT_COLUMNS), import.meta.url),
 });

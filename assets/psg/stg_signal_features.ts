@@ -10,7 +10,8 @@ import { rawPsgRecordings } from './raw_psg_recordings.js';
  *   PSD   Welch, periodic Hann window, 4-s segments (nperseg = 4·fs, 0.25 Hz bins), 50 % overlap, constant (mean)
  *         detrend per segment, one-sided density scaling, mean over segments — scipy.signal.welch's defaults.
  *   abs   Σ PSD[k] · Δf over bins with lo ≤ f_k < hi (signal unit², µV² for EEG in uV).
- *   rel   abs / total, total = the same sum over 0.5 ≤ f < 45 Hz (bins exist only up to Nyquist).
+ *   rel   abs / total, total = the same sum over 0.5 ≤ f < 45 Hz, stopping below the lower edge of a band that is
+ *         null (lower edge ≥ Nyquist), so the non-null bands' relative powers sum to 1.
  *   Bands delta 0.5–4, theta 4–8, alpha 8–12, sigma 12–16, beta 16–30, gamma 30–45 Hz; a band whose lower edge is
  *         at or above Nyquist (fs/2) is null (abs and rel); rel is null when the total is 0.
  *
@@ -30,7 +31,7 @@ export const stgSignalFeatures = defineAsset({
   description:
     'EEG band power per subject, night, 30-s epoch and EEG channel: Welch PSD (Hann, 4-s segments, 50 % overlap, ' +
     'mean detrend, one-sided density); absolute power = Σ PSD·Δf over lo ≤ f < hi; relative = absolute / total ' +
-    'power over 0.5–45 Hz (or up to Nyquist); bands delta 0.5–4, theta 4–8, alpha 8–12, sigma 12–16, beta 16–30, ' +
+    'power over 0.5–45 Hz (up to Nyquist, and below a null band; the non-null relative powers sum to 1); bands delta 0.5–4, theta 4–8, alpha 8–12, sigma 12–16, beta 16–30, ' +
     'gamma 30–45 Hz, null when the band lies above Nyquist. Stage from psg_hypnogram.',
   columns: {
     subject_id: 'Subject',
@@ -40,11 +41,11 @@ export const stgSignalFeatures = defineAsset({
     channel: "EEG signal label, e.g. 'EEG Fpz-Cz'",
     sampling_rate_hz: 'Sampling rate of the channel (Hz)',
     stage: 'Sleep stage of the epoch (UNKNOWN when the hypnogram has no epoch there)',
-    total_power: 'Power over 0.5 ≤ f < 45 Hz, or up to Nyquist (signal unit², µV²)',
+    total_power: 'Power over 0.5 ≤ f < 45 Hz, up to Nyquist and below a null band = Σ non-null band abs (signal unit², µV²)',
     ...bandColumns,
   },
   owners: ['team:data-platform'],
-  codeVersion: '1',
+  codeVersion: '2',
   suites: ['expectations/suites/stg_signal_features.json'],
   compute: ts(async (ctx) => {
     const stagesReader = await ctx.connection.runAndReadAll(

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { fixture } from './fixtures.test-helpers.js';
+import { EdfFormatError } from './errors.js';
 import { parseHeader } from './header.js';
 import { EdfReader } from './reader.js';
 
@@ -132,5 +133,34 @@ describe('EDF header', () => {
     const bytes = Buffer.from(await readFile(fixture('SC4001E0-PSG-first5min.edf')));
     bytes.write('05.06.yy', 168, 'latin1');
     expect(() => parseHeader(bytes.subarray(0, 2048), 'x.edf')).toThrow('x.edf: startdate of recording at byte offset 168: year "yy" needs');
+  });
+
+  it.each([
+    ['31.02.01', 'lab recording 7'],
+    ['29.02.01', 'lab recording 7'],
+    ['31.04.99', 'lab recording 7'],
+    ['29.02.yy', 'Startdate 29-FEB-2100 X X X'],
+  ])('rejects the impossible calendar date %s (recording field %j) naming the field and byte offset', async (date, recordingId) => {
+    const bytes = Buffer.from(await readFile(fixture('SC4001E0-PSG-first5min.edf')));
+    bytes.write(date, 168, 'latin1');
+    bytes.write(recordingId.padEnd(80), 88, 'latin1');
+    const error = (() => {
+      try {
+        parseHeader(bytes.subarray(0, 2048), 'x.edf');
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(EdfFormatError);
+    expect((error as EdfFormatError).location).toMatchObject({ file: 'x.edf', field: 'startdate of recording', byteOffset: 168 });
+    expect((error as EdfFormatError).message).toMatch(/^x\.edf: startdate of recording at byte offset 168: .*not a calendar date/);
+  });
+
+  it('accepts 29 February in a leap year', async () => {
+    const bytes = Buffer.from(await readFile(fixture('SC4001E0-PSG-first5min.edf')));
+    bytes.write('29.02.00', 168, 'latin1');
+    bytes.write('lab recording 7'.padEnd(80), 88, 'latin1');
+    expect(parseHeader(bytes.subarray(0, 2048)).startDate).toBe('2000-02-29');
   });
 });

@@ -344,6 +344,16 @@ function parseStart(
     });
   }
 
+  // The pattern allows day 31 in any month; the calendar decides once the year is known (29.02 in leap years).
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const daysInMonth = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
+  if (day > daysInMonth) {
+    throw new EdfFormatError(
+      `${JSON.stringify(dateText)} is not a calendar date: ${year}-${date[2]} has ${daysInMonth} days`,
+      { file, field: 'startdate of recording', byteOffset: 168 },
+    );
+  }
+
   const timeText = text(bytes, 176, 8);
   const time = /^(\d{2})[.:](\d{2})[.:](\d{2})$/.exec(timeText);
   if (!time || Number(time[1]) > 23 || Number(time[2]) > 59 || Number(time[3]) > 60) {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeEdf } from '../edf/writer.js';
-import { EEG_BANDS, edfBandPowers, epochBandPowers, type BandName } from './band-power.js';
+import { InvalidDataError } from '../../framework/errors.js';
+import { BandPowerEstimator, EEG_BANDS, edfBandPowers, epochBandPowers, type BandName } from './band-power.js';
 import { referenceSignal } from './reference-signal.test-helpers.js';
 
 let dir: string;
@@ -82,6 +83,24 @@ describe('band power', () => {
     expect(epoch!.relative.gamma).toBeNull();
     expect(epoch!.absolute.beta).toBeCloseTo(50, 6);
     expect(epoch!.relative.beta).toBeCloseTo(1, 9);
+  });
+
+  it('gives relative powers of the non-null bands that sum to 1 when a band starts exactly at Nyquist', () => {
+    // fs = 60 Hz: Nyquist = 30 Hz = gamma's lower edge. White noise has power in the Nyquist bin, which belongs to
+    // no band (beta stops below 30 Hz, gamma is null) and so must not be in the total either.
+    const [epoch] = epochBandPowers(whiteNoise(60 * 30, 7), 60);
+    expect(epoch!.absolute.gamma).toBeNull();
+    const bands = EEG_BANDS.map((b) => b.name).filter((name) => name !== 'gamma');
+    expect(bands.reduce((sum, name) => sum + epoch!.relative[name]!, 0)).toBeCloseTo(1, 12);
+    expect(bands.reduce((sum, name) => sum + epoch!.absolute[name]!, 0)).toBeCloseTo(epoch!.total, 12);
+  });
+
+  it('rejects a sampling rate whose 4-s segment is not a whole number of samples with an InvalidDataError naming the rate', () => {
+    // 100.1 Hz: a 30-s epoch is 3003 samples, but a 4-s segment would be 400.4.
+    const run = () => epochBandPowers(new Float64Array(3003), 100.1);
+    expect(run).toThrow(InvalidDataError);
+    expect(run).toThrow(/sampling rate 100\.1 Hz: a 4-s Welch segment is 400\.4\d* samples/);
+    expect(() => new BandPowerEstimator(100.25)).toThrow(InvalidDataError);
   });
 
   it('gives null relative powers for a flat epoch', () => {

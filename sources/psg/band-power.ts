@@ -6,11 +6,17 @@
  * segment, one-sided density scaling, mean over segments. With fs = 100 Hz a 30-s epoch has 14 segments of 400.
  *
  *   absolute band power = Σ PSD[k] · (fs / nperseg)  over bins with low ≤ f_k < high      (units², e.g. µV²)
- *   total               = the same sum over 0.5 ≤ f_k < 45 Hz (bins exist only up to Nyquist)
+ *   total               = the same sum over 0.5 ≤ f_k < min(45 Hz, lower edge of the first null band)
  *   relative            = absolute / total
  *
  * Bands: delta 0.5–4, theta 4–8, alpha 8–12, sigma 12–16, beta 16–30, gamma 30–45 Hz. A band whose lower
  * edge is at or above Nyquist (fs/2) is null, absolute and relative; relative is null when the total is 0.
+ * The total covers exactly the bins of the non-null bands (they tile 0.5–45 Hz), so their relative powers sum to
+ * 1: when a band's lower edge equals Nyquist (e.g. gamma at fs = 60 Hz) the Nyquist bin is in no band and not in
+ * the total; when Nyquist lies inside a band (e.g. fs = 50 Hz), that band and the total both run up to Nyquist.
+ *
+ * The sampling rate must give whole numbers of samples per epoch and per 4-s segment (4·fs); otherwise the
+ * estimator throws InvalidDataError naming the rate.
  * A sinusoid of amplitude A at a bin frequency puts A²/2 into its band; the Hann main lobe (±1 bin) stays inside
  * the band unless the tone sits within 0.25 Hz of an edge.
  *
@@ -46,7 +52,7 @@ export const TOTAL_POWER_RANGE = { low: 0.5, high: 45 } as const;
 export interface BandPowers {
   readonly absolute: Readonly<Record<BandName, number | null>>;
   readonly relative: Readonly<Record<BandName, number | null>>;
-  /** Power over 0.5 ≤ f < 45 Hz. */
+  /** Power over 0.5 ≤ f < 45 Hz (below the first null band's lower edge when one is at or above Nyquist). */
   readonly total: number;
 }
 
@@ -55,10 +61,13 @@ export interface BandPowerOptions {
   readonly epochSeconds?: number;
 }
 
-const wholeSamples = (value: number, what: string): number => {
+const wholeSamples = (value: number, what: string, fs: number): number => {
   const rounded = Math.round(value);
-  if (rounded < 1 || Math.abs(value - rounded) > 1e-6) {
-    throw new RangeError(`${what} is ${value} samples, not a whole number`);
+  if (!Number.isFinite(value) || rounded < 1 || Math.abs(value - rounded) > 1e-6) {
+    throw new InvalidDataError(
+      `sampling rate ${fs} Hz: ${what} is ${value} samples, not a whole number: band power needs a rate whose ` +
+        'epoch and 4-s Welch segment hold whole numbers of samples',
+    );
   }
   return rounded;
 };
@@ -75,8 +84,9 @@ export class BandPowerEstimator {
     readonly fs: number,
     options: BandPowerOptions = {},
   ) {
-    this.samplesPerEpoch = wholeSamples((options.epochSeconds ?? 30) * fs, 'an epoch');
-    this.welch = new Welch(fs, { nperseg: wholeSamples(4 * fs, 'a 4-s Welch segment') });
+    const epochSeconds = options.epochSeconds ?? 30;
+    this.samplesPerEpoch = wholeSamples(epochSeconds * fs, `a ${epochSeconds}-s epoch`, fs);
+    this.welch = new Welch(fs, { nperseg: wholeSamples(4 * fs, 'a 4-s Welch segment', fs) });
     if (this.welch.nperseg > this.samplesPerEpoch) {
       throw new RangeError('an epoch must hold at least one 4-s Welch segment');
     }
@@ -89,7 +99,10 @@ export class BandPowerEstimator {
       from: band.low >= fs / 2 ? bins : binOf(band.low),
       to: binOf(band.high),
     }));
-    this.totalRange = { from: binOf(TOTAL_POWER_RANGE.low), to: binOf(TOTAL_POWER_RANGE.high) };
+    // Up to the first null band (lower edge ≥ Nyquist), so the total is exactly the non-null bands' bins.
+    const firstNull = EEG_BANDS.find((band) => band.low >= fs / 2);
+    const totalHigh = Math.min(TOTAL_POWER_RANGE.high, firstNull?.low ?? Infinity);
+    this.totalRange = { from: binOf(TOTAL_POWER_RANGE.low), to: binOf(totalHigh) };
   }
 
   /** Band powers of one epoch of samplesPerEpoch samples. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readEdf } from '../edf/reader.js';
 import { fixture } from '../edf/fixtures.test-helpers.js';
-import { epochStages, stageCounts, stageOf } from './hypnogram.js';
+import { epochStages, lightsOf, lightsPeriod, stageCounts, stageOf } from './hypnogram.js';
 
 describe('sleep stage labels', () => {
   it.each([
@@ -76,5 +76,27 @@ describe('epoch stages', () => {
     expect(stageCounts(stages)).toEqual({ W: 1997, N1: 58, N2: 250, N3: 220, R: 125, MOVEMENT: 0, UNKNOWN: 0 });
     expect(stages[1020]).toBe('W');
     expect(stages[1021]).toBe('N1');
+  });
+});
+
+describe('lights annotations', () => {
+  it.each([
+    ['Lights off', 'off'],
+    ['LIGHTS OFF', 'off'],
+    ['lights_out', 'off'],
+    ['Lights on', 'on'],
+    ['  lights  ON ', 'on'],
+    ['Sleep stage W', null],
+    ['Lights dimmed', null],
+  ] as const)('reads %j as %s', (text, expected) => {
+    expect(lightsOf(text)).toBe(expected);
+  });
+
+  it('takes the first lights off and the last lights on after it, and needs both', () => {
+    const at = (onset: number, text: string) => ({ onset, duration: null, text });
+    expect(lightsPeriod([at(5, 'Lights on'), at(100, 'Lights off'), at(130, 'lights off'), at(900, 'LIGHTS ON'), at(950, 'Lights on')])).toEqual({ off: 100, on: 950 });
+    expect(lightsPeriod([at(100, 'Lights off')])).toBeNull();
+    expect(lightsPeriod([at(100, 'Lights on'), at(200, 'Lights off')])).toBeNull();
+    expect(lightsPeriod([at(0, 'Sleep stage W')])).toBeNull();
   });
 });

@@ -4,7 +4,7 @@
  * Labels: Sleep-EDF / R&K ('Sleep stage W', '1', '2', '3', '4', 'R', '?', 'Movement time') and AASM-style
  * ('Sleep stage N1'/'N2'/'N3', 'W', 'Wake', 'N1', 'R', 'REM', ...) map to W, N1, N2, N3, R, MOVEMENT, UNKNOWN;
  * R&K stages 3 and 4 both become N3. Matching ignores case, underscores and repeated spaces. Other annotations
- * (apneas, 'Lights off', ...) are not stages and are ignored.
+ * (apneas, 'Lights off', ...) are not stages and are ignored here; lightsPeriod reads lights off/on.
  *
  * Epoch rule: epoch i spans [start + 30·i, start + 30·(i+1)) where start is the recording start in the
  * annotations' time frame (0 for Sleep-EDF; EDF+ header.startSubsecond for files with a sub-second start).
@@ -101,4 +101,31 @@ export function stageCounts(stages: readonly SleepStage[]): Record<SleepStage, n
   const counts = Object.fromEntries(SLEEP_STAGES.map((s) => [s, 0])) as Record<SleepStage, number>;
   for (const stage of stages) counts[stage]++;
   return counts;
+}
+
+/** 'off' or 'on' when an annotation text marks lights off or lights on ('Lights off', 'LIGHTS ON', 'lights_out'). */
+export function lightsOf(text: string): 'off' | 'on' | null {
+  const normalized = text.replace(/[_-]/g, ' ').trim().replace(/\s+/g, ' ').toLowerCase();
+  const match = /^lights? ?(off|out|on)$/.exec(normalized);
+  if (!match) return null;
+  return match[1] === 'on' ? 'on' : 'off';
+}
+
+/** Lights off and on, in the annotations' time frame (seconds). */
+export interface LightsPeriod {
+  readonly off: number;
+  readonly on: number;
+}
+
+/**
+ * The lights-off → lights-on period of a night's annotations: the first lights-off annotation and the last
+ * lights-on annotation after it. Null unless both are there (a lone lights-off or lights-on is not used: the
+ * summary then falls back to the Sleep-EDF 30-min convention, see sleep-summary.ts).
+ */
+export function lightsPeriod(annotations: readonly { readonly onset: number; readonly text: string }[]): LightsPeriod | null {
+  const offs = annotations.filter((a) => lightsOf(a.text) === 'off').map((a) => a.onset);
+  if (offs.length === 0) return null;
+  const off = Math.min(...offs);
+  const ons = annotations.filter((a) => lightsOf(a.text) === 'on' && a.onset > off).map((a) => a.onset);
+  return ons.length === 0 ? null : { off, on: Math.max(...ons) };
 }
