@@ -19,6 +19,8 @@ export interface GraphBenchResult {
   overheadMs: number[];
   rawJsonBytes: number;
   rawParquetBytes: number;
+  /** Compute time per asset in the last run. */
+  computeMs: Record<string, number>;
 }
 
 /** Starts `assay nightscout-sim` in its own process so serving JSON does not compete with the worker. */
@@ -68,7 +70,7 @@ export async function benchNightscoutGraph(options: { subjects: number; days: nu
   const running = worker.run();
   const client = new Client({ connection: server.connection });
   try {
-    const run = () => startGraphRun({ client, taskQueue: 'bench', input: { selection: '*', maxParallel: 4 } });
+    const run = () => startGraphRun({ client, taskQueue: 'bench', input: { selection: 'group:nightscout', maxParallel: 4 } });
     await run(); // warm-up: bundle loaded, workflow cache and DuckDB warm
     const wallMs: number[] = [];
     const overheadMs: number[] = [];
@@ -88,6 +90,7 @@ export async function benchNightscoutGraph(options: { subjects: number; days: nu
       overheadMs,
       rawJsonBytes: await rawJsonBytes(simulator.urls),
       rawParquetBytes: raw.bytes ?? 0,
+      computeMs: Object.fromEntries(last!.assets.map((a) => [a.key, a.computeMs ?? 0])),
     };
   } finally {
     worker.shutdown();
@@ -107,5 +110,6 @@ export function describeGraphBench(name: string, r: GraphBenchResult): string[] 
     `  orchestration overhead per asset (median): ${median(r.overheadMs).toFixed(1)} ms`,
     `  raw JSON ${(r.rawJsonBytes / 1e6).toFixed(2)} MB vs raw Parquet ${(r.rawParquetBytes / 1e6).toFixed(3)} MB: ` +
       `${(r.rawJsonBytes / r.rawParquetBytes).toFixed(1)}× smaller`,
+    `  compute per asset (last run): ${Object.entries(r.computeMs).map(([k, v]) => `${k} ${v} ms`).join(', ')}`,
   ];
 }

@@ -5,10 +5,12 @@ with readings as (
     select * from {{ ref('stg_nightscout_glucose') }}
 ),
 
+-- Time arithmetic runs on epoch milliseconds: plain integers, no time-zone library in the hot path.
 localized as (
     select
         *,
-        timezone('UTC', reading_ts) + to_minutes(coalesce(utc_offset_min, 0)) as local_ts
+        epoch_ms(reading_ts)                                                             as reading_ms,
+        make_timestamp((epoch_ms(reading_ts) + coalesce(utc_offset_min, 0) * 60000) * 1000) as local_ts
     from readings
 ),
 
@@ -16,7 +18,7 @@ with_previous as (
     select
         *,
         lag(sgv_mg_dl)  over by_subject as previous_sgv,
-        lag(reading_ts) over by_subject as previous_ts
+        lag(reading_ms) over by_subject as previous_ms
     from localized
     window by_subject as (partition by subject_id order by reading_ts)
 ),
@@ -38,11 +40,11 @@ final as (
             when sgv_mg_dl <= 250 then 'high'
             else 'very_high'
         end                                                as glucose_category,
-        epoch(reading_ts - previous_ts) / 60.0             as minutes_since_previous,
-        case when epoch(reading_ts - previous_ts) <= 15 * 60
+        (reading_ms - previous_ms) / 60000.0               as minutes_since_previous,
+        case when reading_ms - previous_ms <= 15 * 60000
              then (sgv_mg_dl - previous_sgv)::double end   as delta_mg_dl,
-        case when epoch(reading_ts - previous_ts) <= 15 * 60
-             then (sgv_mg_dl - previous_sgv) / (epoch(reading_ts - previous_ts) / 60.0)
+        case when reading_ms - previous_ms <= 15 * 60000
+             then (sgv_mg_dl - previous_sgv) / ((reading_ms - previous_ms) / 60000.0)
         end                                                as rate_mg_dl_per_min,
         direction,
         trend,

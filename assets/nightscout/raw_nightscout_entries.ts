@@ -1,10 +1,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defineAsset, ts } from '../../framework/index.js';
+import pLimit from 'p-limit';
+import { defineAsset, ts, type AssetContext } from '../../framework/index.js';
 import { quoteLiteral } from '../../framework/duckdb.js';
 import { InvalidDocumentError } from '../../framework/errors.js';
-import { fetchEntries } from '../../sources/nightscout/client.js';
+import { fetchEntries, type NightscoutSite } from '../../sources/nightscout/client.js';
 import { loadNightscoutSites } from './sites.js';
 
 const COLUMNS = {
@@ -21,8 +22,11 @@ const COLUMNS = {
   sys_time: 'VARCHAR',
 } as const;
 
-/** `NIGHTSCOUT_HTTP_RETRIES` / `NIGHTSCOUT_TIMEOUT_MS` tune the client; the activity retries on top of them. */
-function httpOptions(env: NodeJS.ProcessEnv = process.env): { retries?: number; timeoutMs?: number } {
+/**
+ * `NIGHTSCOUT_HTTP_RETRIES` / `NIGHTSCOUT_TIMEOUT_MS` tune the client (the activity retries on top of them);
+ * `NIGHTSCOUT_CONCURRENCY` (default 4) is how many sites are fetched at once.
+ */
+function httpOptions(env: NodeJS.ProcessEnv = process.env): { retries?: number; timeoutMs?: number; concurrency: number } {
   const read = (name: string) => {
     const value = env[name];
     if (value === undefined || value === '') return undefined;
@@ -32,7 +36,44 @@ function httpOptions(env: NodeJS.ProcessEnv = process.env): { retries?: number; 
   };
   const retries = read('NIGHTSCOUT_HTTP_RETRIES');
   const timeoutMs = read('NIGHTSCOUT_TIMEOUT_MS');
-  return { ...(retries === undefined ? {} : { retries }), ...(timeoutMs === undefined ? {} : { timeoutMs }) };
+  return {
+    ...(retries === undefined ? {} : { retries }),
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    concurrency: Math.max(1, read('NIGHTSCOUT_CONCURRENCY') ?? 4),
+  };
+}
+
+/** Writes a site's pages as JSON-lines files under `prefix`, one file per page; returns their paths. */
+async function spoolSite(
+  site: NightscoutSite,
+  prefix: string,
+  http: { retries?: number; timeoutMs?: number },
+  ctx: AssetContext,
+): Promise<string[]> {
+  const files: string[] = [];
+  for await (const entries of fetchEntries(site, http)) {
+    const file = `${prefix}-${files.length}.jsonl`;
+    const lines = entries.map((e) =>
+      JSON.stringify({
+        subject_id: site.subjectId,
+        _id: e._id,
+        type: e.type,
+        sgv: e.sgv ?? null,
+        date: e.date,
+        date_string: e.dateString ?? null,
+        direction: e.direction ?? null,
+        trend: e.trend ?? null,
+        device: e.device ?? null,
+        utc_offset: e.utcOffset ?? null,
+        sys_time: e.sysTime ?? null,
+      }),
+    );
+    await writeFile(file, lines.join('\n') + '\n');
+    files.push(file);
+    ctx.heartbeat({ subject: site.subjectId, page: files.length });
+  }
+  ctx.log.info('fetched Nightscout site', { subject: site.subjectId, pages: files.length });
+  return files;
 }
 
 /**
@@ -67,34 +108,15 @@ export const rawNightscoutEntries = defineAsset({
   suites: ['expectations/suites/raw_nightscout_entries.json'],
   compute: ts(async (ctx) => {
     const { sites } = loadNightscoutSites();
+    const { concurrency, ...http } = httpOptions();
     const dir = await mkdtemp(join(tmpdir(), 'assay-nightscout-'));
     try {
-      const files: string[] = [];
-      for (const site of sites) {
-        let page = 0;
-        for await (const entries of fetchEntries(site, httpOptions())) {
-          const file = join(dir, `${files.length}.jsonl`);
-          const lines = entries.map((e) =>
-            JSON.stringify({
-              subject_id: site.subjectId,
-              _id: e._id,
-              type: e.type,
-              sgv: e.sgv ?? null,
-              date: e.date,
-              date_string: e.dateString ?? null,
-              direction: e.direction ?? null,
-              trend: e.trend ?? null,
-              device: e.device ?? null,
-              utc_offset: e.utcOffset ?? null,
-              sys_time: e.sysTime ?? null,
-            }),
-          );
-          await writeFile(file, lines.join('\n') + '\n');
-          files.push(file);
-          ctx.heartbeat({ subject: site.subjectId, page: ++page });
-        }
-        ctx.log.info('fetched Nightscout site', { subject: site.subjectId, pages: page });
-      }
+      // Sites are independent: fetch a few at once so one slow site does not hold up the rest.
+      const limit = pLimit(concurrency);
+      const perSite = await Promise.all(
+        sites.map((site, index) => limit(() => spoolSite(site, join(dir, String(index)), http, ctx))),
+      );
+      const files = perSite.flat();
       const columns = Object.entries(COLUMNS)
         .map(([name, type]) => `${quoteLiteral(name)}: ${quoteLiteral(type)}`)
         .join(', ');
