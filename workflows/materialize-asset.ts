@@ -19,14 +19,13 @@ export interface MaterializeAssetInput {
 
 const nonRetryableErrorTypes = [...NON_RETRYABLE_ERROR_TYPES];
 
-// Checking scans the staged data once with DuckDB; a failure to read it is worth one more try.
-const { checkAsset } = proxyActivities<Activities>({
+// Checking (one DuckDB scan of the staged file, on this worker's disk), publishing (a rename and a small JSON
+// file) and lineage (which spools instead of failing) are short and local: local activities skip a round trip
+// through the server each. Compute stays a regular activity: it may run long, heartbeats and retries with back-off.
+const { checkAsset } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 minutes',
   retry: { maximumAttempts: 2, nonRetryableErrorTypes },
 });
-
-// Publishing (a rename and a small JSON file) and lineage (which spools instead of failing) are short and local:
-// local activities skip the round trip through the server.
 const { publishAsset, quarantineAsset } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { maximumAttempts: 3, nonRetryableErrorTypes },
