@@ -61,6 +61,7 @@ export const factGlucoseReadings = defineAsset({
   description: 'One row per subject and sensor reading: the fact table marts and analysts query.',
   columns: { is_in_range: 'Reading within 70–180 mg/dL inclusive' },
   codeVersion: '1',
+  suites: suite('fact_glucose_readings'),
   compute: sqlFile(import.meta.url, 'fact_glucose_readings.sql'),
 });
 
@@ -109,6 +110,7 @@ export const martGlucoseOverview = defineAsset({
     tir_change_pct: 'TIR minus the previous day’s (percentage points)',
   },
   codeVersion: '1',
+  suites: suite('mart_glucose_overview'),
   compute: sqlFile(import.meta.url, 'mart_glucose_overview.sql'),
 });
 
@@ -121,6 +123,7 @@ export const martGlucoseHourlyPatterns = defineAsset({
     'Per subject, weekday (0 = Sunday) and local hour: reading count, mean, p25/median/p75 (continuous ' +
     'quantiles) and TIR % (70–180 inclusive).',
   codeVersion: '1',
+  suites: suite('mart_glucose_hourly_patterns'),
   compute: sqlFile(import.meta.url, 'mart_glucose_hourly_patterns.sql'),
 });
 
