@@ -10,8 +10,14 @@
 # All progress goes to stderr. Concurrent callers serialise on a lock file, so
 # only one build ever runs at a time.
 #
+# With --optional, a machine with neither a CLI nor Go is not an error (prints nothing): `npm start` and
+# `npm test` then let @temporalio/testing download the dev server.
+#
 # Env: TEMPORAL_CLI_PATH, ASSAY_CACHE, TEMPORAL_CLI_VERSION (default v1.5.1).
 set -euo pipefail
+
+optional=false
+[[ "${1:-}" == "--optional" ]] && optional=true
 
 TEMPORAL_CLI_VERSION="${TEMPORAL_CLI_VERSION:-v1.5.1}"
 CACHE_DIR="${ASSAY_CACHE:-$HOME/.cache/assay}"
@@ -45,6 +51,10 @@ if find_existing; then
 fi
 
 if ! command -v go >/dev/null 2>&1; then
+  if $optional; then
+    log "no Temporal CLI and no Go toolchain: @temporalio/testing will download the dev server."
+    exit 0
+  fi
   log "no Temporal CLI found and no Go toolchain on PATH to build one."
   log "install Go (>= 1.21, so it can fetch the toolchain the CLI needs) or set TEMPORAL_CLI_PATH."
   exit 1
