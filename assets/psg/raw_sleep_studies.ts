@@ -3,34 +3,9 @@ import { join } from 'node:path';
 import { InvalidDataError } from '../../framework/errors.js';
 import { defineAsset, ts, type AssetContext } from '../../framework/index.js';
 import { quoteIdent, quoteLiteral } from '../../framework/duckdb.js';
+import { EVENT_COLUMNS, STUDY_COLUMNS } from '../../sources/psg/study-csv.js';
 import { psgDir } from './source.js';
 
-export const STUDY_COLUMNS = [
-  'study_id',
-  'subject_id',
-  'night',
-  'study_date',
-  'recording_start',
-  'psg_file',
-  'hypnogram_file',
-  'time_in_bed_min',
-  'total_sleep_time_min',
-  'sleep_efficiency_pct',
-  'sleep_onset_latency_min',
-  'rem_latency_min',
-  'waso_min',
-  'n1_min',
-  'n2_min',
-  'n3_min',
-  'rem_min',
-  'apnea_count',
-  'hypopnea_count',
-  'ahi',
-  'arousal_index',
-  'odi',
-] as const;
-
-export const EVENT_COLUMNS = ['study_id', 'study_date', 'event_type', 'onset_s', 'duration_s', 'sleep_stage'] as const;
 
 /**
  * A CSV drop of `ASSAY_PSG_DIR` as text columns (typing happens in staging). The columns the staging models read

@@ -18,6 +18,7 @@ import { summarizeNight, type NightSummary } from './sleep-summary.js';
 import { synthesizeEeg, type EegChannel } from './synthetic-eeg.js';
 import { synthesizeEvents, type ScoredEvent } from './synthetic-events.js';
 import { synthesizeHypnogram } from './synthetic-hypnogram.js';
+import { EVENT_COLUMNS, STUDY_COLUMNS } from './study-csv.js';
 
 export interface SampleNightsOptions {
   readonly dir: string;
@@ -163,31 +164,6 @@ export function hypnogramAnnotations(stages: readonly SleepStage[]): EdfAnnotati
   return annotations;
 }
 
-const STUDY_COLUMNS = [
-  'study_id',
-  'subject_id',
-  'night',
-  'study_date',
-  'recording_start',
-  'psg_file',
-  'hypnogram_file',
-  'time_in_bed_min',
-  'total_sleep_time_min',
-  'sleep_efficiency_pct',
-  'sleep_onset_latency_min',
-  'rem_latency_min',
-  'waso_min',
-  'n1_min',
-  'n2_min',
-  'n3_min',
-  'rem_min',
-  'apnea_count',
-  'hypopnea_count',
-  'ahi',
-  'arousal_index',
-  'odi',
-] as const;
-
 function studiesTable(studies: readonly SampleStudy[]): string {
   const rows = studies.map((s) => {
     const m = s.summary;
@@ -223,7 +199,7 @@ function eventsTable(studies: readonly SampleStudy[]): string {
   const rows = studies.flatMap((s) =>
     s.events.map((e) => [s.studyId, s.studyDate, e.type, e.onset, e.duration, e.stage]),
   );
-  return csv(['study_id', 'study_date', 'event_type', 'onset_s', 'duration_s', 'sleep_stage'], rows);
+  return csv(EVENT_COLUMNS, rows);
 }
 
 function csv(columns: readonly string[], rows: readonly (readonly (string | number | null)[])[]): string {
