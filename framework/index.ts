@@ -24,6 +24,7 @@ export type {
   SqlCompute,
   TsCompute,
 } from './asset.js';
+export { arrowToDuckDB, duckDBToArrow } from './arrow-duckdb.js';
 export { defineDefinitions, loadDefinitions } from './definitions.js';
 export type { Definitions } from './definitions.js';
 export { AssetGraph } from './graph.js';

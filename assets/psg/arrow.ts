@@ -1,7 +1,5 @@
 /** Small helpers to build the Arrow tables the PSG assets hand to DuckDB. */
 import { Float64, Int32, Table, Utf8, vectorFromArray, type Vector } from 'apache-arrow';
-import type { DuckDBConnection } from '@duckdb/node-api';
-import { arrowToDuckDB } from '../../framework/arrow-duckdb.js';
 
 export type ColumnValues =
   | { readonly type: 'utf8'; readonly values: readonly (string | null)[] }
@@ -16,11 +14,6 @@ export function arrowTable(columns: Record<string, ColumnValues>): Table {
     vectors[name] = vectorFromArray(column.values as unknown[], type) as Vector;
   }
   return new Table(vectors);
-}
-
-/** Loads an Arrow table into a TEMP table of `connection` (for SQL that shapes the asset's output). */
-export async function loadArrow(connection: DuckDBConnection, table: Table, name: string, context: string) {
-  await arrowToDuckDB(connection, table, name, context);
 }
 
 /** Separator for list columns that travel as one string (ASCII unit separator: never in EDF labels). */

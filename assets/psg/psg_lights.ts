@@ -1,6 +1,6 @@
-import { defineAsset, ts } from '../../framework/index.js';
+import { arrowToDuckDB, defineAsset, ts } from '../../framework/index.js';
 import { lightsPeriod } from '../../sources/psg/hypnogram.js';
-import { arrowTable, loadArrow } from './arrow.js';
+import { arrowTable } from './arrow.js';
 import { recordingAnnotations, recordingsOf } from './psg_hypnogram.js';
 import { rawPsgRecordings } from './raw_psg_recordings.js';
 
@@ -52,7 +52,7 @@ export const psgLights = defineAsset({
       off_ms: { type: 'float64', values: offMs },
       on_ms: { type: 'float64', values: onMs },
     });
-    await loadArrow(ctx.connection, table, 'psg_lights_rows', `asset '${ctx.key}'`);
+    await arrowToDuckDB(ctx.connection, table, 'psg_lights_rows', `asset '${ctx.key}'`);
     await ctx.connection.run(`
       CREATE TEMP TABLE ${ctx.outputTable} AS
       SELECT subject_id, night, recording_id,

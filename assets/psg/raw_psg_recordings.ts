@@ -1,8 +1,8 @@
 import { basename } from 'node:path';
-import { defineAsset, ts } from '../../framework/index.js';
+import { arrowToDuckDB, defineAsset, ts } from '../../framework/index.js';
 import { quoteLiteral } from '../../framework/duckdb.js';
 import { EdfReader } from '../../sources/edf/reader.js';
-import { arrowTable, LIST_SEPARATOR, loadArrow } from './arrow.js';
+import { arrowTable, LIST_SEPARATOR } from './arrow.js';
 import {
   findRecordings,
   loadManifest,
@@ -132,7 +132,7 @@ export const rawPsgRecordings = defineAsset({
       sampling_rates_hz: { type: 'utf8', values: col((r) => list(r.psg.info.signals.map((s) => s.sampleRate))) },
       units: { type: 'utf8', values: col((r) => list(r.psg.info.signals.map((s) => s.unit))) },
     });
-    await loadArrow(ctx.connection, table, 'psg_inventory', `asset '${ctx.key}'`);
+    await arrowToDuckDB(ctx.connection, table, 'psg_inventory', `asset '${ctx.key}'`);
     await ctx.connection.run(`
       CREATE TEMP TABLE ${ctx.outputTable} AS
       WITH typed AS (
