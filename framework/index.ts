@@ -27,13 +27,16 @@ export type {
 export { arrowToDuckDB, duckDBToArrow } from './arrow-duckdb.js';
 export { defineDefinitions, loadDefinitions } from './definitions.js';
 export type { Definitions } from './definitions.js';
+export { quoteIdent, quoteLiteral, readParquet } from './duckdb.js';
 export { AssetGraph } from './graph.js';
+export { assayHome } from './lake.js';
 export { parseSelection, resolveSelection } from './selection.js';
 export {
   AssayError,
   AssetDefinitionError,
   AssetGraphError,
   InvalidDataError,
+  InvalidDocumentError,
   SelectionError,
   SourceRequestError,
   SourceUnavailableError,

@@ -9,7 +9,8 @@ import type { Layer } from './asset.js';
  * ```
  * lake/<layer>/<asset key>/data.parquet             published data (one file per asset, or per partition)
  * lake/<layer>/<asset key>/partition=<p>.parquet
- * staging/<run id>/<asset key>/…parquet               computed, not yet checked or published
+ * pending/<run id>/<asset key>/…parquet               computed, not yet checked or published (the "staging"
+ *                                                    of write-audit-publish; not the dbt staging layer)
  * quarantine/<asset key>/<run id>….parquet            data rejected by an error-level check
  * metadata/materializations/<asset key>/<run id>….json  one record per successful materialization
  * metadata/checks/<asset key>/<run id>….json          expectation results of each checked materialization
@@ -43,7 +44,7 @@ export function publishedPath(home: string, asset: AssetLocation, partition?: st
 
 export function stagingPath(home: string, runId: string, asset: AssetLocation, partition?: string): string {
   const file = partition === undefined ? 'data.parquet' : `${partitionSuffix(partition)}.parquet`;
-  return join(home, 'staging', runId, ...keySegments(asset.key), file);
+  return join(home, 'pending', runId, ...keySegments(asset.key), file);
 }
 
 export function quarantinePath(home: string, runId: string, asset: AssetLocation, partition?: string): string {
@@ -61,7 +62,7 @@ export function metadataPath(home: string, key: string, runId: string, partition
 }
 
 export function stagingRunDir(home: string, runId: string): string {
-  return join(home, 'staging', runId);
+  return join(home, 'pending', runId);
 }
 
 export function checkResultsPath(home: string, key: string, runId: string, partition?: string): string {

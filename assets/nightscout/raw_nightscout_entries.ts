@@ -2,9 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
-import { defineAsset, ts, type AssetContext } from '../../framework/index.js';
-import { quoteLiteral } from '../../framework/duckdb.js';
-import { InvalidDocumentError } from '../../framework/errors.js';
+import { defineAsset, InvalidDocumentError, quoteLiteral, ts, type AssetContext } from '../../framework/index.js';
 import { fetchEntries, type NightscoutSite } from '../../sources/nightscout/client.js';
 import { loadNightscoutSites } from './sites.js';
 

@@ -1,6 +1,6 @@
+import { InvalidDocumentError } from '../../framework/index.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { InvalidDocumentError } from '../../framework/errors.js';
 import { parseSites, sitesFromEnv, type NightscoutSite } from '../../sources/nightscout/client.js';
 
 /**

@@ -1,6 +1,5 @@
 import { basename } from 'node:path';
-import { arrowToDuckDB, defineAsset, ts } from '../../framework/index.js';
-import { quoteLiteral } from '../../framework/duckdb.js';
+import { arrowToDuckDB, defineAsset, quoteLiteral, ts } from '../../framework/index.js';
 import { EdfReader } from '../../sources/edf/reader.js';
 import { arrowTable, LIST_SEPARATOR } from './arrow.js';
 import {

@@ -1,8 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { InvalidDataError } from '../../framework/errors.js';
-import { defineAsset, ts, type AssetContext } from '../../framework/index.js';
-import { quoteIdent, quoteLiteral } from '../../framework/duckdb.js';
+import { defineAsset, InvalidDataError, quoteIdent, quoteLiteral, ts, type AssetContext } from '../../framework/index.js';
 import { EVENT_COLUMNS, STUDY_COLUMNS } from '../../sources/psg/study-csv.js';
 import { psgDir } from './source.js';
 

@@ -7,12 +7,11 @@
  * (`SC4001EC-Hypnogram.edf`). Other names pair `<stem>-PSG.edf` with `<stem>-Hypnogram.edf`. A recording
  * without a hypnogram file is read for embedded EDF+ annotations (its own path is the hypnogram path).
  */
+import { assayHome, InvalidDataError } from '../../framework/index.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { InvalidDataError } from '../../framework/errors.js';
-import { assayHome } from '../../framework/lake.js';
 
 export const PSG_DIR_ENV = 'ASSAY_PSG_DIR';
 
