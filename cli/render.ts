@@ -10,6 +10,12 @@ const STATUS_COLOR: Record<AssetStatus, (s: string) => string> = {
   skipped: pc.yellow,
 };
 
+/**
+ * cli-table3's own colours (through @colors/colors) ignore whether stdout is a terminal; follow picocolors instead, so a
+ * table piped to a file or another program (or printed with NO_COLOR) is plain text.
+ */
+export const TABLE_STYLE = pc.isColorSupported ? { head: ['bold'], border: ['grey'] } : { head: [], border: [] };
+
 export function formatBytes(bytes: number | null): string {
   if (bytes === null) return '';
   if (bytes < 1024) return `${bytes} B`;
@@ -30,7 +36,7 @@ export function resultTable(result: GraphRunResult): string {
   const table = new Table({
     head: ['asset', 'status', 'rows', 'bytes', 'ms', ...(anyError ? ['error'] : [])],
     colAligns: ['left', 'left', 'right', 'right', 'right', 'left'],
-    style: { head: ['bold'] },
+    style: TABLE_STYLE,
     wordWrap: true,
     // Only the error column wraps; the others keep their natural width.
     ...(anyError ? { colWidths: [null, null, null, null, null, 60] as unknown as number[] } : {}),

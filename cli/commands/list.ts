@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
 import { loadDefinitions } from '../../framework/definitions.js';
+import { TABLE_STYLE } from '../render.js';
 
 /** `assay list`: every asset with its group, layer and dependencies. */
 export async function listCommand(options: { json?: boolean }): Promise<number> {
@@ -22,7 +23,7 @@ export async function listCommand(options: { json?: boolean }): Promise<number> 
     console.log(JSON.stringify({ assets: rows, groups: Object.fromEntries(graph.groups) }, null, 2));
     return 0;
   }
-  const table = new Table({ head: ['asset', 'group', 'layer', 'kind', 'deps'], style: { head: ['bold'] } });
+  const table = new Table({ head: ['asset', 'group', 'layer', 'kind', 'deps'], style: TABLE_STYLE });
   for (const r of rows) table.push([r.key, r.group, r.layer, r.kind, r.deps.join(', ')]);
   console.log(table.toString());
   return 0;

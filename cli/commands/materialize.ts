@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadDefinitions } from '../../framework/definitions.js';
 import { assayHome } from '../../framework/lake.js';
+import { planRun } from '../../framework/plan.js';
 import { startEmbedded } from '../../runtime/embedded.js';
 import { startSampleSources } from '../../runtime/sample-sources.js';
 import { connectionOptions, loadTemporalConfig } from '../../temporal.config.js';
@@ -25,8 +26,12 @@ export async function materializeCommand(selection: string, options: Materialize
   };
   let result: GraphRunResult;
   if (options.embedded) {
+    const definitions = await loadDefinitions();
+    // The embedded worker runs these very definitions: a bad selection or partition fails here, at once, rather
+    // than after a dev server has started and the run's planning activity has failed on it.
+    planRun(definitions, selection, options.partition);
     const sources = await startSampleSources();
-    const embedded = await startEmbedded(await loadDefinitions(), assayHome());
+    const embedded = await startEmbedded(definitions, assayHome());
     try {
       result = await runWithProgress(embedded.client, embedded.config.taskQueue, input, options.json);
     } finally {
