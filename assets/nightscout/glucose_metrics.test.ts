@@ -2,21 +2,18 @@
  * The Nightscout glucose models (stg_nightscout_glucose → … → marts) on a tiny hand-made fixture whose
  * expected values are worked out by hand in the comments. Runs in-process, without Temporal.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quoteLiteral } from '../../framework/duckdb.js';
-import { defineDefinitions } from '../../framework/index.js';
-import { materializeLocally, readAsset, seedAsset } from '../../framework/testing.js';
+import { readAsset } from '../../framework/testing.js';
+import { glucoseModelsFrom } from './glucose-models.test-helpers.js';
 import {
   dimGlucoseDate,
   factGlucoseReadings,
   intGlucoseEnriched,
   martGlucoseHourlyPatterns,
   martGlucoseOverview,
-  nightscoutAssets,
-  rawNightscoutEntries,
   stgNightscoutGlucose,
 } from './assets.js';
 
@@ -118,13 +115,9 @@ describe('Nightscout glucose models on a hand-made fixture', () => {
   const rows: Record<string, Row[]> = {};
 
   beforeAll(async () => {
-    home = await mkdtemp(join(tmpdir(), 'assay-nightscout-metrics-'));
-    await seedAsset(home, rawNightscoutEntries, rawEntriesSql(ENTRIES));
-    const records = await materializeLocally({
-      definitions: defineDefinitions({ assets: nightscoutAssets }),
-      home,
-      selection: 'stg_nightscout_glucose+',
-    });
+    const models = await glucoseModelsFrom(rawEntriesSql(ENTRIES));
+    home = models.home;
+    const records = models.records;
     expect(records.map((r) => r.asset).sort()).toEqual([
       'dim_glucose_date',
       'fact_glucose_readings',
@@ -451,22 +444,14 @@ describe('Nightscout glucose models on a day of one-minute readings', () => {
   let home: string;
 
   beforeAll(async () => {
-    home = await mkdtemp(join(tmpdir(), 'assay-nightscout-metrics-'));
     // 300 readings one minute apart from 2024-02-01 00:00 UTC (a Thursday): 20, 600, then 298 × 100 mg/dL.
-    await seedAsset(
-      home,
-      rawNightscoutEntries,
+    ({ home } = await glucoseModelsFrom(
       `SELECT 'subject_c'::VARCHAR AS subject_id, ('c-' || i)::VARCHAR AS _id, 'sgv'::VARCHAR AS type,
               (CASE i WHEN 0 THEN 20 WHEN 1 THEN 600 ELSE 100 END)::INTEGER AS sgv,
               (1706745600000 + i * 60000)::BIGINT AS date, NULL::VARCHAR AS date_string, 'Flat'::VARCHAR AS direction,
               4::INTEGER AS trend, 'test'::VARCHAR AS device, 0::INTEGER AS utc_offset, NULL::VARCHAR AS sys_time
        FROM range(300) AS r(i)`,
-    );
-    await materializeLocally({
-      definitions: defineDefinitions({ assets: nightscoutAssets }),
-      home,
-      selection: 'stg_nightscout_glucose+',
-    });
+    ));
   });
 
   afterAll(async () => {

@@ -8,21 +8,17 @@
  * method='inclusive')` (= continuous / type-7 quartiles), and rates as Δsgv / (Δdate / 60000) over steps of at
  * most 15 minutes. The printed values are hard-coded below.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quoteLiteral } from '../../framework/duckdb.js';
-import { defineDefinitions } from '../../framework/index.js';
-import { materializeLocally, readAsset, seedAsset } from '../../framework/testing.js';
+import { readAsset } from '../../framework/testing.js';
+import { glucoseModelsFrom } from './glucose-models.test-helpers.js';
 import {
   dimGlucoseDate,
   intGlucoseEnriched,
   martGlucoseHourlyPatterns,
   martGlucoseOverview,
-  nightscoutAssets,
-  rawNightscoutEntries,
   stgNightscoutGlucose,
 } from './assets.js';
 
@@ -47,13 +43,7 @@ describe('Nightscout glucose models on a real day of t1gym entries', () => {
   let home: string;
 
   beforeAll(async () => {
-    home = await mkdtemp(join(tmpdir(), 'assay-nightscout-t1gym-'));
-    await seedAsset(home, rawNightscoutEntries, RAW_FROM_FIXTURE);
-    await materializeLocally({
-      definitions: defineDefinitions({ assets: nightscoutAssets }),
-      home,
-      selection: 'stg_nightscout_glucose+',
-    });
+    ({ home } = await glucoseModelsFrom(RAW_FROM_FIXTURE));
   });
 
   afterAll(async () => {
