@@ -4,6 +4,7 @@ import { fetchAllEntries, fetchEntries, hashApiSecret } from './client.js';
 import type { NightscoutPageInfo, NightscoutSite } from './client.js';
 import { startSimulator } from './simulator/index.js';
 import type { NightscoutSimulator } from './simulator/index.js';
+import { caught } from './errors.test-helpers.js';
 
 const SECRET = 'correct-horse-battery';
 const TOKEN = 'readable-0123456789abcdef';
@@ -23,15 +24,6 @@ afterEach(() => {
 
 function site(overrides: Partial<NightscoutSite> = {}): NightscoutSite {
   return { subjectId: 'sim-01', baseUrl: sim.url('sim-01'), apiSecret: SECRET, ...overrides };
-}
-
-async function caught(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('fetchEntries paging', () => {

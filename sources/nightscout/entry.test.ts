@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidDataError } from '../../framework/errors.js';
 import { parseEntries } from './entry.js';
-
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error');
-}
+import { thrown } from './errors.test-helpers.js';
 
 describe('parseEntries', () => {
   it('keeps the known fields and drops the rest', () => {

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidDocumentError } from '../../framework/errors.js';
 import { parseSince, parseSites, sitesFromEnv, subjectIdFromUrl } from './sites.js';
-
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error');
-}
+import { thrown } from './errors.test-helpers.js';
 
 describe('subjectIdFromUrl', () => {
   it('derives ids from path, hosting domain or host', () => {
