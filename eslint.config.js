@@ -4,7 +4,14 @@ import tseslint from 'typescript-eslint';
 const IO_AND_ENGINES = [
   { group: ['node:*', 'fs', 'path', 'os', 'crypto', 'http', 'child_process'], message: 'Workflow code is deterministic: do I/O in an activity.' },
   { group: ['@duckdb/*', 'apache-arrow', 'ajv', 'ajv/*', 'ajv-formats'], message: 'Workflow code runs in a sandbox: use DuckDB, Arrow and ajv from activities.' },
-  { group: ['**/framework/compute.js', '**/framework/publish.js', '**/framework/check.js', '**/framework/duckdb.js', '**/lineage/*', '**/expectations/*', '**/sources/*'], allowTypeImports: true, message: 'Import types only from I/O modules into workflow code.' },
+  { group: ['**/engine/*', '**/lineage/*', '**/expectations/*', '**/sources/*', '**/samples/*'], allowTypeImports: true, message: 'Import types only from I/O modules into workflow code.' },
+];
+
+// The public asset API declares; the engine does. Nothing under framework/ reads files, runs DuckDB or loads an engine.
+const FRAMEWORK_BANS = [
+  { group: ['node:fs', 'node:fs/*', 'node:child_process', 'node:net', 'node:http', 'node:os', 'fs', 'child_process'], message: 'framework/ does no I/O: do it in engine/.' },
+  { group: ['@duckdb/*', 'apache-arrow', 'ajv', 'ajv/*'], allowTypeImports: true, message: 'framework/ may name engine types, not load engines.' },
+  { group: ['**/engine/*', '**/activities/*', '**/workflows/*', '**/lineage/*', '**/expectations/*', '**/runtime/*', '**/assets/*', '**/samples/*', '**/sources/*'], allowTypeImports: true, message: 'framework/ depends on nothing of Assay but itself.' },
 ];
 
 export default tseslint.config(
@@ -23,5 +30,10 @@ export default tseslint.config(
   {
     files: ['workflows/**/*.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: IO_AND_ENGINES }] },
+  },
+  {
+    files: ['framework/**/*.ts'],
+    ignores: ['framework/**/*.test.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: FRAMEWORK_BANS }] },
   },
 );

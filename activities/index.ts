@@ -1,36 +1,52 @@
 /**
- * The worker's activities, built once from the loaded definitions:
+ * The worker's activities, built once from the loaded definitions and configuration:
  *
  * ```ts
- * const activities = createActivities({ definitions, home: assayHome() });
+ * const activities = createActivities({ definitions, config: loadAssayConfig() });
  * await Worker.create({ activities, workflowsPath, taskQueue });
  * ```
  */
+import type { AssayConfig } from '../assay.config.js';
 import type { Definitions } from '../framework/definitions.js';
-import type { LineageEmitter } from '../lineage/index.js';
-import { createLineageActivities } from './lineage.js';
-import { createMaterializeActivities } from './materialize.js';
-import { createPlanActivities } from './plan.js';
+import type { EngineConfig } from '../engine/materialize.js';
+import { checkDefinitionsSql } from '../engine/sql-text.js';
+import type { LineageContext } from '../lineage/assay-events.js';
+import { createLineageReporter, type LineageReporter } from '../lineage/reporter.js';
+import { createGraphRunActivities } from './graph-run.js';
+import { createMaterializeStep } from './materialize-step.js';
 
 export interface ActivityDependencies {
   definitions: Definitions;
-  /** `ASSAY_HOME`, absolute. */
-  home: string;
-  /** Where lineage goes; by default from `OPENLINEAGE_*` / `openlineage.yml`, else a JSON-lines file in ASSAY_HOME. */
-  lineage?: LineageEmitter;
-  /** Default for how many asset workflows a graph run starts at once (`ASSAY_MAX_PARALLEL`). */
-  maxParallelAssets?: number;
+  config: Pick<AssayConfig, 'home' | 'projectRoot' | 'env' | 'settings' | 'settingsFile' | 'lineage' | 'temporal'>;
+  /** Where lineage goes; by default a reporter for `config.lineage`. */
+  lineage?: LineageReporter;
+  /** Whether the namespace has Assay's search attributes (checked by the worker at start). */
+  searchAttributes?: boolean;
 }
 
-export function createActivities({ definitions, home, lineage, maxParallelAssets = 4 }: ActivityDependencies) {
+export function createActivities({ definitions, config, lineage, searchAttributes = false }: ActivityDependencies) {
+  checkDefinitionsSql(definitions);
+  const reporter = lineage ?? createLineageReporter(config.lineage);
+  const engine: EngineConfig = {
+    home: config.home,
+    projectRoot: config.projectRoot,
+    env: config.env,
+    settings: config.settings,
+    settingsFile: config.settingsFile,
+  };
+  const lineageContext: LineageContext = { definitions, home: config.home, namespace: config.lineage.namespace };
   return {
-    ...createPlanActivities(definitions, maxParallelAssets),
-    ...createMaterializeActivities(definitions, home),
-    ...createLineageActivities(definitions, home, lineage),
+    ...createGraphRunActivities(
+      definitions,
+      { home: config.home, maxParallel: config.temporal.maxParallelAssets, searchAttributes },
+      reporter,
+      lineageContext,
+    ),
+    ...createMaterializeStep(definitions, engine, reporter, lineageContext),
   };
 }
 
 export type Activities = ReturnType<typeof createActivities>;
-export type { AssetRunInput } from './materialize.js';
-export type { PlanInput } from './plan.js';
-export type { AssetEventInput, GraphEventInput, GraphRunRef } from './lineage.js';
+export type { FinishInput, PlanInput, PlannedRun, StepFailureInput } from './graph-run.js';
+export type { StepInput, StepResult } from './materialize-step.js';
+export type { GraphRunRef } from '../lineage/assay-events.js';

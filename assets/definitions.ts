@@ -1,9 +1,12 @@
 /** The sample project: every asset the worker and the CLI load (`ASSAY_DEFINITIONS` points elsewhere). */
 import { defineDefinitions } from '../framework/index.js';
+import { sampleSources } from '../samples/dev-sources.js';
 import { nightscoutAssets } from './nightscout/assets.js';
 import { psgAssets } from './psg/assets.js';
 
 export default defineDefinitions({
   name: 'health_lakehouse',
   assets: [...nightscoutAssets, ...psgAssets],
+  // `npm start` and `--embedded` serve simulated Nightscout sites and sample PSG nights unless real ones are set.
+  devSources: sampleSources,
 });

@@ -1,46 +1,83 @@
-/** `npm run bench`: medians and ratios for the goals in the issues. Not a test: nothing here asserts a time. */
+/**
+ * `npm run bench [section…]`: medians and ratios for the goals in the issues. Not a test: nothing here asserts a time.
+ * Each section runs in a process of its own, so its peak memory is its own.
+ */
+import { spawnSync } from 'node:child_process';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { benchExpectations } from '../expectations/bench.js';
 import { benchPsg } from '../sources/psg/bench.js';
-import { benchNightscoutGraph, describeGraphBench } from './nightscout.js';
+import { benchGraph } from './graph.js';
+import { benchNightscoutGraph, describeGraphBench, describeNightscoutBench } from './nightscout.js';
+import { wideGraph } from './wide-graph.js';
 
-Runtime.install({ logger: new DefaultLogger('WARN') });
-
-async function main(): Promise<void> {
-  const only = process.argv[2];
-  const lines: string[] = [];
-  const section = async (name: string, fn: () => Promise<string[]>) => {
-    if (only && !name.startsWith(only)) return;
-    console.error(`… ${name}`);
-    const out = await fn();
-    console.log(out.join('\n'));
-    lines.push(...out);
-  };
-  await section('nightscout-7d', async () =>
-    describeGraphBench('Nightscout graph, 1 subject × 7 days (target ≤ 500 ms, ≤ 10 ms overhead/asset)', await benchNightscoutGraph({ subjects: 1, days: 7, runs: 5 })),
-  );
-  await section('expectations', async () => {
+const SECTIONS: Record<string, () => Promise<string[]>> = {
+  'nightscout-7d': async () =>
+    describeNightscoutBench(
+      'Nightscout graph, 1 subject × 7 days, dev server tuned (target ≤ 500 ms, ≤ 15 ms orchestration/asset)',
+      await benchNightscoutGraph({ subjects: 1, days: 7, runs: 9, throttle: 'tuned' }),
+    ),
+  'nightscout-7d-default-throttle': async () =>
+    describeNightscoutBench(
+      'Nightscout graph, 1 subject × 7 days, dev server with its default throttles',
+      await benchNightscoutGraph({ subjects: 1, days: 7, runs: 9, throttle: 'default' }),
+    ),
+  'graph-100': async () => [
+    '100 trivial SQL assets, 10 levels deep, dev server tuned (target ≤ 2 s)',
+    ...describeGraphBench(await benchGraph({ definitions: wideGraph(), input: { maxParallel: 8 }, runs: 3, throttle: 'tuned' })),
+  ],
+  'graph-100-default-throttle': async () => [
+    '100 trivial SQL assets, 10 levels deep, dev server with its default throttles',
+    ...describeGraphBench(await benchGraph({ definitions: wideGraph(), input: { maxParallel: 8 }, runs: 3, throttle: 'default' })),
+  ],
+  expectations: async () => {
     const r = await benchExpectations();
     return [
       `Expectations: ${r.expectations} expectations over ${r.rows.toLocaleString('en-US')} rows (target ≤ 300 ms)`,
       `  median of 5: ${r.medianMs.toFixed(0)} ms, ${r.scans} table scan(s)`,
     ];
-  });
-  await section('psg', async () => {
+  },
+  psg: async () => {
     const r = await benchPsg();
     return [
       `PSG: one night, 2 EEG channels × 100 Hz × 8 h, ${r.epochs} epochs (target ≤ 1 s)`,
       `  decode + band power, median of 5: ${r.medianMs.toFixed(0)} ms; decode ${r.decodeMBps.toFixed(0)} MB/s`,
     ];
-  });
-  await section('nightscout-2m', async () =>
-    describeGraphBench('Nightscout graph, 1,000 subjects × 7 days (target ≤ 10 s)', await benchNightscoutGraph({ subjects: 1000, days: 7, runs: 1 })),
-  );
+  },
+  'nightscout-2m': async () =>
+    describeNightscoutBench(
+      'Nightscout graph, 1,000 subjects × 7 days, dev server tuned (target ≤ 10 s, worker peak RSS ≤ 1.5 GiB)',
+      await benchNightscoutGraph({ subjects: 1000, days: 7, runs: 1, throttle: 'tuned' }),
+    ),
+  'nightscout-2m-default-throttle': async () =>
+    describeNightscoutBench(
+      'Nightscout graph, 1,000 subjects × 7 days, dev server with its default throttles',
+      await benchNightscoutGraph({ subjects: 1000, days: 7, runs: 1, throttle: 'default' }),
+    ),
+};
+
+async function main(): Promise<number> {
+  const [flag, name] = process.argv.slice(2);
+  if (flag === '--section' && name) {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    console.log((await SECTIONS[name]!()).join('\n'));
+    return 0;
+  }
+  const wanted = process.argv.slice(2);
+  const names = Object.keys(SECTIONS).filter((n) => wanted.length === 0 || wanted.some((w) => n.startsWith(w)));
+  let failed = 0;
+  for (const section of names) {
+    console.error(`… ${section}`);
+    const child = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--section', section], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    if (child.status !== 0) failed++;
+  }
+  return failed === 0 ? 0 : 1;
 }
 
 main().then(
-  () => process.exit(0),
-  (err) => {
+  (code) => process.exit(code),
+  (err: unknown) => {
     console.error(err);
     process.exit(1);
   },

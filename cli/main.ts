@@ -1,5 +1,7 @@
-import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import type { LogLevel } from '@temporalio/worker';
 import { Command, InvalidArgumentError } from 'commander';
+import { loadAssayConfig, type AssayConfig } from '../assay.config.js';
+import { installLogging } from '../runtime/logging.js';
 import { checkCommand, validateCommand } from './commands/check.js';
 import { devCommand } from './commands/dev.js';
 import { lineageFlushCommand, lineagePublishCommand } from './commands/lineage.js';
@@ -14,13 +16,25 @@ function wholeNumber(value: string): number {
   return n;
 }
 
-// The SDK logs worker state changes at INFO; a terminal user wants warnings only (ASSAY_LOG_LEVEL=INFO for more).
-Runtime.install({ logger: new DefaultLogger((process.env.ASSAY_LOG_LEVEL ?? 'WARN') as LogLevel) });
-
 const program = new Command()
   .name('assay')
   .description('Durable data assets for TypeScript, materialized as Temporal workflows with DuckDB')
+  .option('--verbose', "also print the worker's and the SDK's logs (they always go to ASSAY_HOME/logs/assay.log)")
   .showHelpAfterError();
+
+let loaded: AssayConfig | undefined;
+/** The configuration, loaded once; the first call also sends the SDK's and the worker's logs to their file. */
+function config(): AssayConfig {
+  if (!loaded) {
+    loaded = loadAssayConfig();
+    installLogging({
+      file: loaded.logFile,
+      level: (loaded.env.ASSAY_LOG_LEVEL?.toUpperCase() ?? 'INFO') as LogLevel,
+      verbose: Boolean(program.opts().verbose),
+    });
+  }
+  return loaded;
+}
 
 program
   .command('dev')
@@ -28,13 +42,13 @@ program
   .option('--once', 'exit after the run (code 0 only if every asset succeeded)')
   .option('--port <port>', 'Temporal frontend port', wholeNumber, 7233)
   .option('--ui-port <port>', 'Temporal Web UI port', wholeNumber, 8233)
-  .action(async (options) => exit(await devCommand(options)));
+  .action(async (options) => exit(await devCommand(config(), options)));
 
 program
   .command('list')
   .description('list assets, groups and dependencies')
   .option('--json', 'print JSON')
-  .action(async (options) => exit(await listCommand(options)));
+  .action(async (options) => exit(await listCommand(config(), options)));
 
 program
   .command('materialize')
@@ -44,7 +58,7 @@ program
   .option('--json', 'print one JSON object with the result')
   .option('--embedded', 'start a Temporal dev server and a worker in this process')
   .option('--max-parallel <n>', 'asset workflows running at once', wholeNumber)
-  .action(async (selection, options) => exit(await materializeCommand(selection, options)));
+  .action(async (selection, options) => exit(await materializeCommand(config(), selection, options)));
 
 program
   .command('check')
@@ -52,7 +66,7 @@ program
   .argument('<asset>', 'asset key')
   .option('--partition <key>', 'partition to check')
   .option('--json', 'print the Great Expectations results document')
-  .action(async (asset, options) => exit(await checkCommand(asset, options)));
+  .action(async (asset, options) => exit(await checkCommand(config(), asset, options)));
 
 program
   .command('validate')
@@ -65,7 +79,7 @@ program
 program
   .command('worker')
   .description('run the Assay worker against TEMPORAL_ADDRESS')
-  .action(async () => exit(await workerCommand()));
+  .action(async () => exit(await workerCommand(config())));
 
 const lineage = program
   .command('lineage')
@@ -74,12 +88,12 @@ const lineage = program
 lineage
   .command('publish')
   .description('send the graph job and one job per asset with its datasets and schemas, without running anything')
-  .action(async () => exit(await lineagePublishCommand()));
+  .action(async () => exit(await lineagePublishCommand(config())));
 
 lineage
   .command('flush')
   .description('re-send spooled lineage events, in order (exit 1 if some remain)')
-  .action(async () => exit(await lineageFlushCommand()));
+  .action(async () => exit(await lineageFlushCommand(config())));
 
 program
   .command('nightscout-sim')

@@ -30,8 +30,8 @@ export function progressLines(progress: GraphRunResult): string {
     .join('\n');
 }
 
-/** The per-asset summary table printed when a run ends. */
-export function resultTable(result: GraphRunResult): string {
+/** The per-asset summary table printed when a run ends; with a failure, where the worker's logs have the details. */
+export function resultTable(result: GraphRunResult, logFile?: string): string {
   const anyError = result.assets.some((a) => a.error);
   const table = new Table({
     head: ['asset', 'status', 'rows', 'bytes', 'ms', ...(anyError ? ['error'] : [])],
@@ -42,13 +42,15 @@ export function resultTable(result: GraphRunResult): string {
     ...(anyError ? { colWidths: [null, null, null, null, null, 60] as unknown as number[] } : {}),
   });
   for (const a of result.assets) table.push(anyError ? row(a) : row(a).slice(0, 5));
-  return table.toString();
+  const failed = result.assets.filter((a) => a.status === 'failed').length;
+  const footer = failed > 0 && logFile ? `\n${failed} asset(s) failed; the worker's log has the details: ${logFile}` : '';
+  return table.toString() + footer;
 }
 
 function row(a: AssetRunResult): string[] {
   return [
     a.key + (a.partition ? ` [${a.partition}]` : ''),
-    STATUS_COLOR[a.status](a.status),
+    STATUS_COLOR[a.status](a.status) + (a.reusedFrom ? pc.dim(' (reused)') : ''),
     a.rows === null ? '' : a.rows.toLocaleString('en-US'),
     formatBytes(a.bytes),
     a.durationMs === null ? '' : String(a.durationMs),

@@ -1,6 +1,6 @@
 /** The relation under validation: its columns (read by preparing a query, not running it) and data files. */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { quoteLiteral } from '../framework/duckdb.js';
+import { quoteLiteral } from '../framework/sql.js';
 import { InvalidDataError, SqlError } from '../framework/errors.js';
 import type { ColumnInfo } from './column-types.js';
 

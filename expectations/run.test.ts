@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { quoteLiteral } from '../framework/duckdb.js';
+import { quoteLiteral } from '../framework/sql.js';
 import { InvalidDataError, InvalidDocumentError, SqlError } from '../framework/errors.js';
 import { loadSuite } from './load.js';
 import { validateFile, validateRelation } from './run.js';

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Table } from 'apache-arrow';
@@ -18,18 +17,36 @@ export interface AssetRetryPolicy {
   nonRetryableErrorTypes?: string[];
 }
 
+/**
+ * The settings a compute function may read, loaded once by the worker and passed in (never read from
+ * `process.env` directly, so that a test or an embedded run can hand an asset its own).
+ */
+export interface AssetConfig {
+  /** `ASSAY_HOME`, absolute. */
+  readonly home: string;
+  /** The environment the worker was configured with (e.g. `NIGHTSCOUT_URL`). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The project's settings document (`assay.config.json`), `{}` when there is none. */
+  readonly settings: Readonly<Record<string, unknown>>;
+  /** Where `settings` came from, for error messages. */
+  readonly settingsFile: string;
+}
+
 /** What a TypeScript compute function receives. */
 export interface AssetContext {
   readonly key: string;
   readonly partition: string | undefined;
   /** The Assay run id of the graph run this materialization belongs to. */
   readonly runId: string;
+  readonly config: AssetConfig;
   /** A DuckDB connection for this materialization only. Upstream assets are readable through `ref`. */
   readonly connection: DuckDBConnection;
   /** SQL fragment that reads the published data of an upstream asset, e.g. `read_parquet('…/data.parquet')`. */
   ref(asset: AssetDefinition | string): string;
   /** The published data of an upstream asset as an Arrow table. */
   input(asset: AssetDefinition | string): Promise<Table>;
+  /** Loads an Arrow table into `connection` as a temporary table named `name` (to join it in SQL). */
+  loadArrow(table: Table, name: string): Promise<void>;
   /** Name of the table or view a compute function may create in `connection` instead of returning a Table. */
   readonly outputTable: string;
   /** Emits a heartbeat with progress details; use in long-running computes. */
@@ -42,10 +59,13 @@ export interface AssetLogger {
   warn(message: string, attrs?: Record<string, unknown>): void;
 }
 
-/** SQL run by DuckDB. `{{ ref('key') }}` (dbt style) or an interpolated asset reads an upstream asset. */
+/**
+ * SQL run by DuckDB. `{{ ref('key') }}` (dbt style) or an interpolated asset reads an upstream asset.
+ * Exactly one of `sql` (inline) and `file` is set; the engine reads a file's SQL when it loads the definitions.
+ */
 export interface SqlCompute {
   readonly kind: 'sql';
-  readonly sql: string;
+  readonly sql?: string;
   /** Absolute path of the `.sql` file, when the SQL lives in one. */
   readonly file?: string;
   /** Assets interpolated into a `sql` tagged template (they become dependencies). */
@@ -148,16 +168,12 @@ export function sql(strings: TemplateStringsArray, ...assets: AssetDefinition[])
   return { kind: 'sql', sql: text, refs: assets };
 }
 
-/** SQL from a `.sql` file next to the declaring module: `sqlFile(import.meta.url, 'stg_x.sql')`. */
+/**
+ * SQL from a `.sql` file next to the declaring module: `sqlFile(import.meta.url, 'stg_x.sql')`. The file is read
+ * (and its refs checked against the asset's deps) when the engine loads the definitions, not here.
+ */
 export function sqlFile(moduleUrl: string, relativePath: string): SqlCompute {
-  const file = fileURLToPath(new URL(relativePath, moduleUrl));
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new AssetDefinitionError(`cannot read SQL file ${file}: ${(err as Error).message}`, { cause: err });
-  }
-  return { kind: 'sql', sql: text, file, refs: [] };
+  return { kind: 'sql', file: fileURLToPath(new URL(relativePath, moduleUrl)), refs: [] };
 }
 
 /** A TypeScript compute function. Pass `import.meta.url` to record where it is declared. */

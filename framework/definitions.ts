@@ -1,8 +1,22 @@
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { AssetDefinition } from './asset.js';
-import { AssetDefinitionError } from './errors.js';
+import type { AssetConfig, AssetDefinition } from './asset.js';
 import { AssetGraph } from './graph.js';
+
+/** Sample sources a project may start for local runs (`npm start`, `--embedded`), e.g. a simulated API. */
+export interface DevSources {
+  /**
+   * Starts the samples, given the loaded configuration, unless the configuration already points at real
+   * sources. Returns environment values that point the worker at them, lines to print, and how to stop them.
+   */
+  start(config: AssetConfig): Promise<StartedDevSources>;
+}
+
+export interface StartedDevSources {
+  /** Added to the worker's configuration (`ctx.config.env`). */
+  readonly env: Readonly<Record<string, string>>;
+  /** `[label, value]` lines for the "where to look" summary. */
+  readonly describe: readonly (readonly [string, string])[];
+  stop(): Promise<void>;
+}
 
 /** Everything the worker and the CLI load: the assets and the graph they form. */
 export interface Definitions {
@@ -10,26 +24,20 @@ export interface Definitions {
   readonly name: string;
   readonly assets: readonly AssetDefinition[];
   readonly graph: AssetGraph;
+  /** Sample sources for local runs; only the sample project has them. */
+  readonly devSources?: DevSources;
 }
 
 /** Groups assets into one definitions object; the graph is checked here (duplicates, unknown deps, cycles). */
-export function defineDefinitions(spec: { name?: string; assets: readonly AssetDefinition[] }): Definitions {
-  return { name: spec.name ?? 'assay', assets: spec.assets, graph: AssetGraph.build(spec.assets) };
-}
-
-export const DEFAULT_DEFINITIONS_MODULE = 'assets/definitions.ts';
-
-/** Imports the module named by `ASSAY_DEFINITIONS` (default `assets/definitions.ts`) and returns its default export. */
-export async function loadDefinitions(
-  modulePath: string = process.env.ASSAY_DEFINITIONS ?? DEFAULT_DEFINITIONS_MODULE,
-): Promise<Definitions> {
-  const absolute = resolve(modulePath);
-  const module = (await import(pathToFileURL(absolute).href)) as { default?: Definitions };
-  const definitions = module.default;
-  if (!definitions || !(definitions.graph instanceof AssetGraph)) {
-    throw new AssetDefinitionError(
-      `${absolute} must export default defineDefinitions({ assets: [...] })`,
-    );
-  }
-  return definitions;
+export function defineDefinitions(spec: {
+  name?: string;
+  assets: readonly AssetDefinition[];
+  devSources?: DevSources;
+}): Definitions {
+  return {
+    name: spec.name ?? 'assay',
+    assets: spec.assets,
+    graph: AssetGraph.build(spec.assets),
+    ...(spec.devSources ? { devSources: spec.devSources } : {}),
+  };
 }

@@ -28,7 +28,7 @@ export class AssetGraph {
 
   /**
    * Validates `assets` as a graph. Every dependency must be in the list (as the same object), keys
-   * unique, no cycles, and every `{{ ref('key') }}` in SQL must name one of the asset's deps.
+   * unique, no cycles, and every `{{ ref('key') }}` in inline SQL must name one of the asset's deps.
    */
   static build(assets: readonly AssetDefinition[]): AssetGraph {
     const byKey = indexByKey(assets);
@@ -40,7 +40,11 @@ export class AssetGraph {
       upstream.set(key, [...new Set(asset.deps.map((dep) => dep.key))].sort());
     }
     const order = dependencyOrder(keys, upstream);
-    for (const key of keys) checkSqlRefs(byKey.get(key)!, keys);
+    // SQL in files is checked when the engine reads the files (engine/sql-text.ts).
+    for (const key of keys) {
+      const asset = byKey.get(key)!;
+      if (asset.compute.kind === 'sql' && asset.compute.sql !== undefined) checkSqlRefs(asset, keys, asset.compute.sql);
+    }
     return new AssetGraph(byKey, upstream, order);
   }
 

@@ -1,5 +1,6 @@
 /**
- * Assay's public API: declare assets, group them into definitions.
+ * Assay's public API: declare assets, group them into definitions. Nothing here does I/O; the engine
+ * (`engine/`) computes, checks and publishes, and the worker runs it on Temporal.
  *
  * ```ts
  * import { defineAsset, defineDefinitions, sql } from '../framework/index.js';
@@ -15,6 +16,7 @@
  */
 export { defineAsset, sql, sqlFile, ts, LAYERS } from './asset.js';
 export type {
+  AssetConfig,
   AssetContext,
   AssetDefinition,
   AssetLogger,
@@ -24,12 +26,12 @@ export type {
   SqlCompute,
   TsCompute,
 } from './asset.js';
-export { arrowToDuckDB, duckDBToArrow } from './arrow-duckdb.js';
-export { defineDefinitions, loadDefinitions } from './definitions.js';
-export type { Definitions } from './definitions.js';
-export { quoteIdent, quoteLiteral, readParquet } from './duckdb.js';
+export { defineDefinitions } from './definitions.js';
+export type { Definitions, DevSources, StartedDevSources } from './definitions.js';
+export { quoteIdent, quoteLiteral, readParquet } from './sql.js';
 export { AssetGraph } from './graph.js';
-export { assayHome } from './lake.js';
+export { planRun } from './plan.js';
+export type { PlanStep, RunPlan } from './plan.js';
 export { parseSelection, resolveSelection } from './selection.js';
 export {
   AssayError,
@@ -41,4 +43,6 @@ export {
   SourceRequestError,
   SourceUnavailableError,
   SqlError,
+  UpstreamMissingError,
+  ExpectationFailedError,
 } from './errors.js';

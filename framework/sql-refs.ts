@@ -18,20 +18,25 @@ type Fail = (problem: string, line: number) => never;
 const REF = /^\s*ref\s*\(\s*(['"])([^'"]*)\1\s*\)\s*$/;
 const CALL = /^\s*([A-Za-z_]\w*)\s*\(/;
 
-/** The refs of an asset's SQL, in text order; `[]` for a TypeScript asset. Throws on a malformed `{{ … }}`. */
-export function sqlRefs(asset: AssetDefinition): SqlRef[] {
+/**
+ * The refs of an asset's SQL (`text`: its inline SQL, or its file's content), in text order; `[]` for a
+ * TypeScript asset. Throws on a malformed `{{ … }}`.
+ */
+export function sqlRefs(asset: AssetDefinition, text?: string): SqlRef[] {
   const compute = asset.compute;
   if (compute.kind !== 'sql') return [];
-  return scan(compute.sql, (problem, line) => {
+  const sql = text ?? compute.sql;
+  if (sql === undefined) throw new AssetGraphError(`asset '${asset.key}': the SQL of ${compute.file} has not been read`);
+  return scan(sql, (problem, line) => {
     throw new AssetGraphError(`asset '${asset.key}', ${location(compute.file, line)}: ${problem}`);
   });
 }
 
-/** Throws unless every ref in the asset's SQL names one of its deps. */
-export function checkSqlRefs(asset: AssetDefinition, allKeys: Iterable<string>): void {
+/** Throws unless every ref in the asset's SQL (`text`) names one of its deps. */
+export function checkSqlRefs(asset: AssetDefinition, allKeys: Iterable<string>, text?: string): void {
   const deps = new Set(asset.deps.map((dep) => dep.key));
   const compute = asset.compute;
-  for (const ref of sqlRefs(asset)) {
+  for (const ref of sqlRefs(asset, text)) {
     if (deps.has(ref.key)) continue;
     const file = compute.kind === 'sql' ? compute.file : undefined;
     const hint = new Set(allKeys).has(ref.key)

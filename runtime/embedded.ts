@@ -1,7 +1,7 @@
 import { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
-import type { Definitions } from '../framework/definitions.js';
-import { loadTemporalConfig, type TemporalConfig } from '../temporal.config.js';
+import { withEnv, type AssayConfig } from '../assay.config.js';
+import type { Definitions, StartedDevSources } from '../framework/definitions.js';
 import { createWorker } from '../worker.js';
 import { startDevServer, type DevServer, type DevServerOptions } from './dev-server.js';
 
@@ -10,34 +10,50 @@ export interface EmbeddedTemporal {
   server: DevServer;
   client: Client;
   worker: Worker;
-  config: TemporalConfig;
+  /** The configuration the worker runs with: the dev server's address, and the sample sources' settings. */
+  config: AssayConfig;
+  /** `[label, value]` lines about the sample sources that were started. */
+  describe: readonly (readonly [string, string])[];
   stop(): Promise<void>;
 }
 
+/**
+ * Starts the dev server, the project's sample sources (only a project that declares `devSources` has any), and a
+ * worker on them.
+ */
 export async function startEmbedded(
   definitions: Definitions,
-  home: string,
+  config: AssayConfig,
   serverOptions: DevServerOptions = {},
 ): Promise<EmbeddedTemporal> {
-  const server = await startDevServer(serverOptions);
-  const config = { ...loadTemporalConfig(), address: server.address, namespace: serverOptions.namespace ?? 'default' };
+  const namespace = serverOptions.namespace ?? config.temporal.namespace;
+  const server = await startDevServer({ ...serverOptions, namespace });
+  let sources: StartedDevSources | undefined;
   try {
-    const worker = await createWorker({ definitions, home, config, connection: server.nativeConnection });
+    sources = await definitions.devSources?.start(config);
+    const workerConfig: AssayConfig = {
+      ...withEnv(config, sources?.env ?? {}),
+      temporal: { ...config.temporal, address: server.address, namespace, tls: undefined, apiKey: undefined },
+    };
+    const worker = await createWorker({ definitions, config: workerConfig, connection: server.nativeConnection });
     const running = worker.run();
-    const client = new Client({ connection: server.connection, namespace: config.namespace });
+    const client = new Client({ connection: server.connection, namespace });
     return {
       server,
       client,
       worker,
-      config,
+      config: workerConfig,
+      describe: sources?.describe ?? [],
       async stop() {
         worker.shutdown();
         await running;
         await server.stop();
+        await sources?.stop();
       },
     };
   } catch (err) {
     await server.stop();
+    await sources?.stop();
     throw err;
   }
 }

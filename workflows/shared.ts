@@ -1,4 +1,5 @@
 /** Types and definitions that both workflow code and clients (CLI, tests) use. */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery } from '@temporalio/workflow';
 
 /** Input of the graph-run workflow; what the Web UI's Start Workflow form takes as JSON. */
@@ -6,7 +7,7 @@ export interface GraphRunInput {
   /** Asset selection, e.g. `*`, `dim_glucose_date+`, `group:nightscout and not tag:slow`. Default `*`. */
   selection?: string;
   partition?: string;
-  /** How many asset workflows run at once (default from the worker's `ASSAY_MAX_PARALLEL`). */
+  /** How many assets materialize at once (default from the worker's `ASSAY_MAX_PARALLEL`). */
   maxParallel?: number;
 }
 
@@ -18,13 +19,18 @@ export interface AssetRunResult {
   status: AssetStatus;
   rows: number | null;
   bytes: number | null;
-  /** Wall time of the asset's workflow. */
+  /** Wall time of the step as the workflow saw it: scheduled → result handled. */
   durationMs: number | null;
   /** Time DuckDB (or the compute function) spent producing the data. */
   computeMs: number | null;
+  /** Time the step's activity spent working (compute, checks, write, publish); the rest is orchestration. */
+  workMs: number | null;
   path: string | null;
   error: string | null;
-  workflowId: string | null;
+  /** The step's activity id in the run's history: `key`, or `key[partition]`. */
+  activityId: string;
+  /** Another run that materialized the same inputs while this one waited: its result was reused. */
+  reusedFrom: string | null;
 }
 
 export interface GraphRunResult {
@@ -39,3 +45,12 @@ export interface GraphRunResult {
 /** Failure type of a graph run in which an asset failed; its details hold the `GraphRunResult`. */
 export const GRAPH_RUN_FAILED = 'GraphRunFailed';
 export const progressQuery = defineQuery<GraphRunResult>('progress');
+
+/**
+ * Search attributes a graph run sets, so the Web UI can list every run that materialized an asset
+ * (`AssayAssets = 'dim_glucose_date'`) or a partition (`AssayPartitions = '2026-11-30'`). `npm start` registers them
+ * on the dev server; a production namespace needs `temporal operator search-attribute create` (see README).
+ */
+export const ASSAY_ASSETS = defineSearchAttributeKey('AssayAssets', SearchAttributeType.KEYWORD_LIST);
+export const ASSAY_PARTITIONS = defineSearchAttributeKey('AssayPartitions', SearchAttributeType.KEYWORD_LIST);
+export const SEARCH_ATTRIBUTES = { AssayAssets: 'KeywordList', AssayPartitions: 'KeywordList' } as const;

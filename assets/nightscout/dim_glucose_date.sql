@@ -11,7 +11,12 @@ daily as (
         count(*)                                                  as reading_count,
         least(100.0, 100.0 * count(*) / 288)                      as coverage_pct,   -- 288 = one reading per 5 min
         avg(sgv_mg_dl)                                            as mean_mg_dl,
-        stddev_samp(sgv_mg_dl)                                    as sd_mg_dl,       -- sample SD (n − 1)
+        -- Sample SD (n − 1) from exact integer sums: DuckDB's stddev_samp combines per-thread partial results in
+        -- whatever order threads finish, so its last bits vary between runs; these sums do not.
+        case when count(*) > 1 then sqrt(
+            (count(*) * sum(sgv_mg_dl::hugeint * sgv_mg_dl) - sum(sgv_mg_dl::hugeint) ^ 2)::double
+            / (count(*) * (count(*) - 1))
+        ) end                                                     as sd_mg_dl,
         min(sgv_mg_dl)                                            as min_mg_dl,
         max(sgv_mg_dl)                                            as max_mg_dl,
         100.0 * count(*) filter (where sgv_mg_dl between 70 and 180) / count(*) as tir_pct,

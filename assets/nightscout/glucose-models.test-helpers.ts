@@ -2,8 +2,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineDefinitions } from '../../framework/index.js';
-import type { MaterializationRecord } from '../../framework/publish.js';
-import { materializeLocally, seedAsset } from '../../framework/testing.js';
+import type { MaterializationRecord } from '../../engine/publish.js';
+import { materializeLocally, seedAsset } from '../../engine/testing.js';
 import { nightscoutAssets, rawNightscoutEntries } from './assets.js';
 
 /** A fresh ASSAY_HOME whose raw entries are `rawQuery`'s rows, with every glucose model materialized from them. */

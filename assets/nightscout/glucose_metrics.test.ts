@@ -5,8 +5,8 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { quoteLiteral } from '../../framework/duckdb.js';
-import { readAsset } from '../../framework/testing.js';
+import { quoteLiteral } from '../../framework/sql.js';
+import { readAsset } from '../../engine/testing.js';
 import { glucoseModelsFrom } from './glucose-models.test-helpers.js';
 import {
   dimGlucoseDate,

@@ -24,7 +24,7 @@ const COLUMNS = {
  * `NIGHTSCOUT_HTTP_RETRIES` / `NIGHTSCOUT_TIMEOUT_MS` tune the client (the activity retries on top of them);
  * `NIGHTSCOUT_CONCURRENCY` (default 4) is how many sites are fetched at once.
  */
-function httpOptions(env: NodeJS.ProcessEnv = process.env): { retries?: number; timeoutMs?: number; concurrency: number } {
+function httpOptions(env: Readonly<Record<string, string | undefined>>): { retries?: number; timeoutMs?: number; concurrency: number } {
   const read = (name: string) => {
     const value = env[name];
     if (value === undefined || value === '') return undefined;
@@ -105,8 +105,8 @@ export const rawNightscoutEntries = defineAsset({
   retry: { maximumAttempts: 5, initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
   suites: ['expectations/suites/raw_nightscout_entries.json'],
   compute: ts(async (ctx) => {
-    const { sites } = loadNightscoutSites();
-    const { concurrency, ...http } = httpOptions();
+    const { sites } = loadNightscoutSites(ctx.config);
+    const { concurrency, ...http } = httpOptions(ctx.config.env);
     const dir = await mkdtemp(join(tmpdir(), 'assay-nightscout-'));
     try {
       // Sites are independent: fetch a few at once so one slow site does not hold up the rest.

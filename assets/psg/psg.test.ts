@@ -7,12 +7,13 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidDataError } from '../../framework/errors.js';
 import { defineDefinitions } from '../../framework/index.js';
-import { publishedPath } from '../../framework/lake.js';
-import { materializeLocally, readAsset } from '../../framework/testing.js';
-import { readParquet, withConnection } from '../../framework/duckdb.js';
+import { publishedPath } from '../../engine/lake.js';
+import { materializeLocally, readAsset } from '../../engine/testing.js';
+import { readParquet } from '../../framework/sql.js';
+import { withConnection } from '../../engine/duckdb.js';
 import { loadSuite } from '../../expectations/load.js';
 import { validateRelation } from '../../expectations/run.js';
 import { fixture } from '../../sources/edf/fixtures.test-helpers.js';
@@ -20,7 +21,7 @@ import { readEdf } from '../../sources/edf/reader.js';
 import { epochStages, lightsPeriod, type SleepStage } from '../../sources/psg/hypnogram.js';
 import { summarizeNight } from '../../sources/psg/sleep-summary.js';
 import { writeEdf } from '../../sources/edf/writer.js';
-import { generateSampleNights, type SampleNightsResult } from '../../sources/psg/sample-nights.js';
+import { generateSampleNights, type SampleNightsResult } from '../../samples/psg/sample-nights.js';
 import {
   dimTime,
   fctEventRates,
@@ -42,25 +43,11 @@ const definitions = defineDefinitions({ assets: psgAssets });
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 const BANDS = ['delta', 'theta', 'alpha', 'sigma', 'beta', 'gamma'];
 
-const saved = { home: process.env.ASSAY_HOME, dir: process.env.ASSAY_PSG_DIR };
-const restoreEnv = () => {
-  for (const [name, value] of [
-    ['ASSAY_HOME', saved.home],
-    ['ASSAY_PSG_DIR', saved.dir],
-  ] as const) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-};
-afterEach(restoreEnv);
-
 async function setup(prefix: string): Promise<{ home: string; dir: string }> {
   const root = await mkdtemp(join(tmpdir(), `assay-psg-${prefix}-`));
   const home = join(root, 'home');
   const dir = join(root, 'psg');
   await mkdir(dir, { recursive: true });
-  process.env.ASSAY_HOME = home;
-  process.env.ASSAY_PSG_DIR = dir;
   return { home, dir };
 }
 
@@ -73,10 +60,9 @@ describe('group psg on generated sample nights (2 subjects × 1 h)', () => {
   beforeAll(async () => {
     ({ home, dir } = await setup('sample'));
     sample = await generateSampleNights({ dir, subjects: 2, nights: 1, hours: 1, seed: 3 });
-    const records = await materializeLocally({ definitions, home, selection: 'group:psg' });
+    const records = await materializeLocally({ definitions, home, selection: 'group:psg', env: { ASSAY_PSG_DIR: dir } });
     expect(records.map((r) => r.asset).sort()).toEqual(psgAssets.map((a) => a.key).sort());
     for (const asset of psgAssets) rows[asset.key] = await readAsset(home, asset);
-    restoreEnv();
   });
   afterAll(async () => {
     if (home) await rm(join(home, '..'), { recursive: true, force: true });
@@ -180,22 +166,20 @@ describe('group psg on generated sample nights (2 subjects × 1 h)', () => {
   });
 
   it('reuses the manifest for unchanged files and re-reads changed ones', async () => {
-    process.env.ASSAY_HOME = home;
-    process.env.ASSAY_PSG_DIR = dir;
-    const file = manifestPath();
+    const file = manifestPath({ home });
     const manifest = JSON.parse(await readFile(file, 'utf8'));
     const psg = join(dir, 'SC4001E0-PSG.edf');
     expect(manifest.files[psg].sha256).toBe(rows.raw_psg_recordings![0]!.sha256);
     // Tamper with the cached header facts: an unchanged file is not opened again, so the tampered value shows.
     manifest.files[psg].info.recordCount = 7;
     await writeFile(file, JSON.stringify(manifest));
-    await materializeLocally({ definitions, home, selection: 'raw_psg_recordings' });
+    await materializeLocally({ definitions, home, selection: 'raw_psg_recordings', env: { ASSAY_PSG_DIR: dir } });
     let raw = await readAsset(home, rawPsgRecordings);
     expect(num(raw[0]!.record_count)).toBe(7);
     // A new modification time makes it read again.
     const later = new Date(Date.now() + 5000);
     await utimes(psg, later, later);
-    await materializeLocally({ definitions, home, selection: 'raw_psg_recordings' });
+    await materializeLocally({ definitions, home, selection: 'raw_psg_recordings', env: { ASSAY_PSG_DIR: dir } });
     raw = await readAsset(home, rawPsgRecordings);
     expect(num(raw[0]!.record_count)).toBe(120);
   });
@@ -210,11 +194,10 @@ describe('group psg on the real Sleep-EDF SC4001 excerpt', () => {
     ({ home, dir } = await setup('sc4001'));
     await copyFile(fixture('SC4001E0-PSG-first5min.edf'), join(dir, 'SC4001E0-PSG.edf'));
     await copyFile(fixture('SC4001EC-Hypnogram.edf'), join(dir, 'SC4001EC-Hypnogram.edf'));
-    await materializeLocally({ definitions, home, selection: 'group:psg' });
+    await materializeLocally({ definitions, home, selection: 'group:psg', env: { ASSAY_PSG_DIR: dir } });
     for (const asset of [rawPsgRecordings, psgHypnogram, stgSignalFeatures, fctSignalAnalytics, fctSleepSummary, fctEventRates]) {
       rows[asset.key] = await readAsset(home, asset);
     }
-    restoreEnv();
   });
   afterAll(async () => {
     if (home) await rm(join(home, '..'), { recursive: true, force: true });
@@ -305,10 +288,9 @@ describe('fct_sleep_summary on full nights: in-bed period, movement and unscored
         { onset: 1800, duration: null, text: 'LIGHTS ON' },
       ],
     });
-    await materializeLocally({ definitions, home, selection: '+fct_sleep_summary' });
+    await materializeLocally({ definitions, home, selection: '+fct_sleep_summary', env: { ASSAY_PSG_DIR: dir } });
     rows = await readAsset(home, fctSleepSummary);
     lights = await readAsset(home, psgLights);
-    restoreEnv();
   });
   afterAll(async () => {
     if (home) await rm(join(home, '..'), { recursive: true, force: true });
@@ -396,7 +378,7 @@ describe('event rates on hand-made CSVs', () => {
         events.push(`${id},${date},arousal,5,3,N2`, `${id},${date},desaturation,7,10,N2`, `${id},${date},limb_movement,9,2,N2`);
       }
       await writeFile(join(dir, 'events.csv'), events.join('\n') + '\n');
-      await materializeLocally({ definitions, home, selection: 'raw_sleep_studies+ or raw_sleep_events+' });
+      await materializeLocally({ definitions, home, selection: 'raw_sleep_studies+ or raw_sleep_events+', env: { ASSAY_PSG_DIR: dir } });
       const rates = await readAsset(home, fctEventRates);
       const byKey = new Map(rates.map((r) => [`${String(r.study_id)} ${String(r.study_date)}`, r]));
       const expectations: [string, number | null, string | null][] = [
@@ -454,7 +436,7 @@ describe('event rates during sleep only, and CSV headers', () => {
         'S1,2024-01-01,desaturation,100,10,W',
       ];
       await writeFile(join(dir, 'events.csv'), events.join('\n') + '\n');
-      await materializeLocally({ definitions, home, selection: 'raw_sleep_studies+ or raw_sleep_events+' });
+      await materializeLocally({ definitions, home, selection: 'raw_sleep_studies+ or raw_sleep_events+', env: { ASSAY_PSG_DIR: dir } });
       const [r] = await readAsset(home, fctEventRates);
       expect([r!.apnea_count, r!.hypopnea_count, r!.arousal_count, r!.wake_event_count, r!.other_event_count].map(num)).toEqual([3, 1, 1, 4, 1]);
       expect(num(r!.ahi)).toBeCloseTo(4, 12); // (3 + 1) / 1 h of sleep, not 7
@@ -471,7 +453,7 @@ describe('event rates during sleep only, and CSV headers', () => {
       const file = join(dir, 'studies.csv');
       const partial = header.split(',').filter((c) => c !== 'waso_min' && c !== 'odi');
       await writeFile(file, `${partial.join(',')}\n${partial.map(() => '1').join(',')}\n`);
-      const run = materializeLocally({ definitions, home, selection: 'raw_sleep_studies' });
+      const run = materializeLocally({ definitions, home, selection: 'raw_sleep_studies', env: { ASSAY_PSG_DIR: dir } });
       await expect(run).rejects.toBeInstanceOf(InvalidDataError);
       await expect(run).rejects.toThrow(`${file}: missing columns waso_min, odi; expected header: ${header}`);
       expect(existsSync(publishedPath(home, rawSleepStudies))).toBe(false);
@@ -491,7 +473,7 @@ describe('a broken EDF file', () => {
       broken.write('abc     ', 236, 'ascii'); // number of data records: not a number
       const bad = join(dir, 'SC4002E0-PSG.edf');
       await writeFile(bad, broken);
-      const run = materializeLocally({ definitions, home, selection: 'group:psg' });
+      const run = materializeLocally({ definitions, home, selection: 'group:psg', env: { ASSAY_PSG_DIR: dir } });
       await expect(run).rejects.toBeInstanceOf(InvalidDataError);
       await expect(run).rejects.toThrow(bad);
       for (const asset of psgAssets.filter((a) => a.key !== 'raw_sleep_studies' && a.key !== 'raw_sleep_events')) {
@@ -508,7 +490,7 @@ describe('a broken EDF file', () => {
       const bytes = await readFile(fixture('SC4001E0-PSG-first5min.edf'));
       const bad = join(dir, 'SC4003E0-PSG.edf');
       await writeFile(bad, bytes.subarray(0, bytes.length - 1000));
-      const run = materializeLocally({ definitions, home, selection: 'raw_psg_recordings+' });
+      const run = materializeLocally({ definitions, home, selection: 'raw_psg_recordings+', env: { ASSAY_PSG_DIR: dir } });
       await expect(run).rejects.toThrow(/SC4003E0-PSG\.edf.*(truncat|record)/i);
       expect(existsSync(publishedPath(home, rawPsgRecordings))).toBe(false);
     } finally {

@@ -1,4 +1,4 @@
-import { arrowToDuckDB, defineAsset, ts } from '../../framework/index.js';
+import { defineAsset, ts } from '../../framework/index.js';
 import { EdfReader } from '../../sources/edf/reader.js';
 import { epochStages, lightsPeriod, type LightsPeriod, type SleepStage } from '../../sources/psg/hypnogram.js';
 import { arrowTable } from './arrow.js';
@@ -152,7 +152,7 @@ export const psgHypnogram = defineAsset({
       start_ms: { type: 'float64', values: startMs },
       stage: { type: 'utf8', values: stage },
     });
-    await arrowToDuckDB(ctx.connection, table, 'psg_epochs', `asset '${ctx.key}'`);
+    await ctx.loadArrow(table, 'psg_epochs');
     await ctx.connection.run(`
       CREATE TEMP TABLE ${ctx.outputTable} AS
       SELECT subject_id, night, recording_id, epoch, make_timestamp((start_ms * 1000)::BIGINT) AS epoch_start, stage

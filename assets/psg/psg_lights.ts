@@ -1,4 +1,4 @@
-import { arrowToDuckDB, defineAsset, ts } from '../../framework/index.js';
+import { defineAsset, ts } from '../../framework/index.js';
 import { lightsPeriod } from '../../sources/psg/hypnogram.js';
 import { arrowTable } from './arrow.js';
 import { recordingAnnotations, recordingsOf } from './psg_hypnogram.js';
@@ -52,7 +52,7 @@ export const psgLights = defineAsset({
       off_ms: { type: 'float64', values: offMs },
       on_ms: { type: 'float64', values: onMs },
     });
-    await arrowToDuckDB(ctx.connection, table, 'psg_lights_rows', `asset '${ctx.key}'`);
+    await ctx.loadArrow(table, 'psg_lights_rows');
     await ctx.connection.run(`
       CREATE TEMP TABLE ${ctx.outputTable} AS
       SELECT subject_id, night, recording_id,

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { arrowToDuckDB, defineAsset, quoteLiteral, ts } from '../../framework/index.js';
+import { defineAsset, quoteLiteral, ts } from '../../framework/index.js';
 import { EdfReader } from '../../sources/edf/reader.js';
 import { arrowTable, LIST_SEPARATOR } from './arrow.js';
 import {
@@ -89,9 +89,9 @@ export const rawPsgRecordings = defineAsset({
   owners: ['team:data-platform'],
   codeVersion: '1',
   compute: ts(async (ctx) => {
-    const dir = psgDir();
+    const dir = psgDir(ctx.config);
     const recordings = await findRecordings(dir);
-    const manifestFile = manifestPath();
+    const manifestFile = manifestPath(ctx.config);
     const previous = await loadManifest<EdfHeaderInfo>(manifestFile);
     const files: Record<string, ManifestEntry<EdfHeaderInfo>> = {};
     let reused = 0;
@@ -131,7 +131,7 @@ export const rawPsgRecordings = defineAsset({
       sampling_rates_hz: { type: 'utf8', values: col((r) => list(r.psg.info.signals.map((s) => s.sampleRate))) },
       units: { type: 'utf8', values: col((r) => list(r.psg.info.signals.map((s) => s.unit))) },
     });
-    await arrowToDuckDB(ctx.connection, table, 'psg_inventory', `asset '${ctx.key}'`);
+    await ctx.loadArrow(table, 'psg_inventory');
     await ctx.connection.run(`
       CREATE TEMP TABLE ${ctx.outputTable} AS
       WITH typed AS (

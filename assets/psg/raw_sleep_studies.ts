@@ -12,7 +12,7 @@ import { psgDir } from './source.js';
  * header. A missing file gives an empty table with those columns.
  */
 async function loadCsv(ctx: AssetContext, file: string, columns: readonly string[]): Promise<void> {
-  const path = join(psgDir(), file);
+  const path = join(psgDir(ctx.config), file);
   const wanted = columns.map((c) => `${quoteIdent(c)}::VARCHAR AS ${quoteIdent(c)}`).join(', ');
   if (!existsSync(path)) {
     ctx.log.warn(`no ${file} in the PSG folder: publishing no rows`, { path });

@@ -7,7 +7,7 @@
  * (`SC4001EC-Hypnogram.edf`). Other names pair `<stem>-PSG.edf` with `<stem>-Hypnogram.edf`. A recording
  * without a hypnogram file is read for embedded EDF+ annotations (its own path is the hypnogram path).
  */
-import { assayHome, InvalidDataError } from '../../framework/index.js';
+import { InvalidDataError, type AssetConfig } from '../../framework/index.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
@@ -15,8 +15,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 
 export const PSG_DIR_ENV = 'ASSAY_PSG_DIR';
 
-export function psgDir(env: NodeJS.ProcessEnv = process.env): string {
-  const dir = env[PSG_DIR_ENV];
+/** The PSG folder of the configuration (`ASSAY_PSG_DIR`). */
+export function psgDir(config: AssetConfig): string {
+  const dir = config.env[PSG_DIR_ENV];
   if (!dir) {
     throw new InvalidDataError(
       `${PSG_DIR_ENV} is not set: point it at a folder of EDF/BDF recordings and hypnograms (npm start uses samples)`,
@@ -89,8 +90,8 @@ export interface Manifest<T = unknown> {
   readonly files: Record<string, ManifestEntry<T>>;
 }
 
-export function manifestPath(env: NodeJS.ProcessEnv = process.env): string {
-  return join(assayHome(env), 'manifests', 'psg.json');
+export function manifestPath(config: Pick<AssetConfig, 'home'>): string {
+  return join(config.home, 'manifests', 'psg.json');
 }
 
 export async function loadManifest<T>(path: string): Promise<Manifest<T>> {

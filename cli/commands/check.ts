@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadDefinitions } from '../../framework/definitions.js';
+import type { AssayConfig } from '../../assay.config.js';
 import { AssetDefinitionError, UpstreamMissingError } from '../../framework/errors.js';
-import { assayHome, publishedPath } from '../../framework/lake.js';
+import { publishedPath } from '../../engine/lake.js';
+import { loadDefinitions } from '../../engine/load-definitions.js';
 import { summarizeFailures, validateFile, type ValidationResult } from '../../expectations/index.js';
 
 function report(result: ValidationResult, json: boolean | undefined): number {
@@ -11,17 +12,21 @@ function report(result: ValidationResult, json: boolean | undefined): number {
 }
 
 /** `assay check <asset>`: runs an asset's suites against its published data, without materializing. */
-export async function checkCommand(key: string, options: { partition?: string; json?: boolean }): Promise<number> {
-  const { graph } = await loadDefinitions();
+export async function checkCommand(
+  config: AssayConfig,
+  key: string,
+  options: { partition?: string; json?: boolean },
+): Promise<number> {
+  const { graph } = await loadDefinitions(config.definitionsModule);
   const asset = graph.get(key);
   if (asset.suites.length === 0) {
     throw new AssetDefinitionError(`asset '${key}' has no expectation suites; add suites: ['…json'] to its declaration`);
   }
-  const path = publishedPath(assayHome(), asset, options.partition);
+  const path = publishedPath(config.home, asset, options.partition);
   if (!existsSync(path)) {
     throw new UpstreamMissingError(`asset '${key}' has no published data at ${path}; materialize it first`);
   }
-  return report(await validateFile(path, asset.suites.map((s) => resolve(s))), options.json);
+  return report(await validateFile(path, asset.suites.map((s) => resolve(config.projectRoot, s))), options.json);
 }
 
 /** `assay validate --suite <suite.json> <data>`: any data file (Parquet or CSV) against any suite. */

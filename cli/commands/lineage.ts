@@ -1,36 +1,29 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { publishedSchemas, staticLineageEvents } from '../../activities/lineage-static.js';
-import { loadDefinitions } from '../../framework/definitions.js';
-import { assayHome } from '../../framework/lake.js';
+import { publishedSchemas, staticLineageEvents } from '../../lineage/static-graph.js';
+import type { AssayConfig } from '../../assay.config.js';
+import { loadDefinitions } from '../../engine/load-definitions.js';
 import {
   createLineageEmitter,
   lineageUrl,
-  loadLineageConfig,
   Spool,
   type EmitOutcome,
-  type LineageConfig,
   type TransportConfig,
 } from '../../lineage/index.js';
-
-/** The lineage configuration of this project, with `ASSAY_HOME` resolved as the worker resolves it. */
-function lineageConfig(home: string): LineageConfig {
-  return loadLineageConfig({ ...process.env, ASSAY_HOME: home });
-}
 
 /**
  * `assay lineage publish`: sends the static graph (the graph job, then one job per asset with its facets and its
  * input and output datasets, with columns from the latest published Parquet) without running anything.
  * Exit 0 when every event was delivered.
  */
-export function lineagePublishCommand(): Promise<number> {
-  return keepingAlive(publish);
+export function lineagePublishCommand(assay: AssayConfig): Promise<number> {
+  return keepingAlive(() => publish(assay));
 }
 
-async function publish(): Promise<number> {
-  const home = assayHome();
-  const definitions = await loadDefinitions();
-  const config = lineageConfig(home);
+async function publish(assay: AssayConfig): Promise<number> {
+  const home = assay.home;
+  const definitions = await loadDefinitions(assay.definitionsModule);
+  const config = assay.lineage;
   const context = { definitions, home, namespace: config.namespace };
   const events = staticLineageEvents(context, await publishedSchemas(context));
   const say = reporter(config.transport);
@@ -63,12 +56,12 @@ async function publish(): Promise<number> {
  * `assay lineage flush`: re-sends the spooled events, oldest first, with the configured transport.
  * Exit 0 when the spool is empty afterwards.
  */
-export function lineageFlushCommand(): Promise<number> {
-  return keepingAlive(flush);
+export function lineageFlushCommand(assay: AssayConfig): Promise<number> {
+  return keepingAlive(() => flush(assay));
 }
 
-async function flush(): Promise<number> {
-  const config = lineageConfig(assayHome());
+async function flush(assay: AssayConfig): Promise<number> {
+  const config = assay.lineage;
   const say = reporter(config.transport);
   const before = await spoolCounts(config.spoolDir);
   if (before.waiting === 0) {

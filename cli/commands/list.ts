@@ -1,10 +1,11 @@
 import Table from 'cli-table3';
-import { loadDefinitions } from '../../framework/definitions.js';
+import type { AssayConfig } from '../../assay.config.js';
+import { loadDefinitions } from '../../engine/load-definitions.js';
 import { TABLE_STYLE } from '../render.js';
 
 /** `assay list`: every asset with its group, layer and dependencies. */
-export async function listCommand(options: { json?: boolean }): Promise<number> {
-  const { graph } = await loadDefinitions();
+export async function listCommand(config: AssayConfig, options: { json?: boolean }): Promise<number> {
+  const { graph } = await loadDefinitions(config.definitionsModule);
   const rows = graph.toposort().map((key) => {
     const asset = graph.get(key);
     return {

@@ -1,4 +1,4 @@
-import { startSimulator } from '../../sources/nightscout/simulator/index.js';
+import { startSimulator } from '../../samples/nightscout-simulator/index.js';
 
 export interface NightscoutSimOptions {
   port: number;

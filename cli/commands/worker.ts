@@ -1,13 +1,12 @@
-import { loadDefinitions } from '../../framework/definitions.js';
-import { assayHome } from '../../framework/lake.js';
-import { loadTemporalConfig } from '../../temporal.config.js';
+import type { AssayConfig } from '../../assay.config.js';
+import { loadDefinitions } from '../../engine/load-definitions.js';
 import { createWorker } from '../../worker.js';
 
 /** `assay worker`: runs the one Assay worker against `TEMPORAL_ADDRESS` until SIGINT/SIGTERM. */
-export async function workerCommand(): Promise<number> {
-  const config = loadTemporalConfig();
-  const worker = await createWorker({ definitions: await loadDefinitions(), home: assayHome(), config });
-  console.error(`Assay worker polling task queue '${config.taskQueue}' on ${config.address} (${config.namespace})`);
+export async function workerCommand(config: AssayConfig): Promise<number> {
+  const worker = await createWorker({ definitions: await loadDefinitions(config.definitionsModule), config });
+  const { address, namespace, taskQueue } = config.temporal;
+  console.error(`Assay worker polling task queue '${taskQueue}' on ${address} (${namespace}); logs: ${config.logFile}`);
   await worker.run();
   return 0;
 }

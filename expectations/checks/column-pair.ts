@@ -3,7 +3,7 @@
  * missing) are the missing ones; among the others a row is unexpected unless A > B (A ≥ B with `or_equal`),
  * so a row with one null value is unexpected unless ignored, as in GX.
  */
-import { quoteIdent } from '../../framework/duckdb.js';
+import { quoteIdent } from '../../framework/sql.js';
 import type { Expectation } from '../types.js';
 import { resolveColumn, type Check, type CompileContext } from './check.js';
 import { mapCheck } from './map-check.js';

@@ -3,7 +3,7 @@
  * denominator is every row). NaN is a value, not a missing one: it is outside every range.
  */
 import { DuckDBTypeId } from '@duckdb/node-api';
-import { quoteIdent } from '../../framework/duckdb.js';
+import { quoteIdent } from '../../framework/sql.js';
 import { isFloat, isNumeric, type ColumnInfo } from '../column-types.js';
 import type { ParamValue, Params } from '../params.js';
 import type { Expectation } from '../types.js';

@@ -3,7 +3,7 @@
  * timestamps compare as such). A null or NaN statistic fails; the standard deviation is the sample one
  * (n − 1); the proportion of unique values is distinct / non-null values, 0 when there are none (as GX).
  */
-import { quoteIdent } from '../../framework/duckdb.js';
+import { quoteIdent } from '../../framework/sql.js';
 import { isFloat, isNumeric, type ColumnInfo } from '../column-types.js';
 import { expectationError } from '../location.js';
 import type { Expectation } from '../types.js';

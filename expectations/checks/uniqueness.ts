@@ -8,7 +8,7 @@
  * there is no duplicate (equal values have equal hashes). Otherwise the follow-up query counts the rows of
  * duplicated keys exactly (a hash collision then gives 0) and lists some of them.
  */
-import { quoteIdent } from '../../framework/duckdb.js';
+import { quoteIdent } from '../../framework/sql.js';
 import type { Params } from '../params.js';
 import type { Expectation } from '../types.js';
 import { resolveColumn, toNumber, type Check, type CompileContext } from './check.js';

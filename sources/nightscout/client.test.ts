@@ -2,8 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidDataError, SourceRequestError, SourceUnavailableError } from '../../framework/errors.js';
 import { fetchAllEntries, fetchEntries, hashApiSecret } from './client.js';
 import type { NightscoutPageInfo, NightscoutSite } from './client.js';
-import { startSimulator } from './simulator/index.js';
-import type { NightscoutSimulator } from './simulator/index.js';
+import { startSimulator } from '../../samples/nightscout-simulator/index.js';
+import type { NightscoutSimulator } from '../../samples/nightscout-simulator/index.js';
 import { caught } from './errors.test-helpers.js';
 
 const SECRET = 'correct-horse-battery';

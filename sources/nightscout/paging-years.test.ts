@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchEntries } from './client.js';
-import { startSimulator } from './simulator/index.js';
-import type { NightscoutSimulator } from './simulator/index.js';
+import { startSimulator } from '../../samples/nightscout-simulator/index.js';
+import type { NightscoutSimulator } from '../../samples/nightscout-simulator/index.js';
 
 const DAYS = 3 * 365;
 

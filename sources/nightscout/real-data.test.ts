@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchAllEntries } from './client.js';
 import { parseEntries } from './entry.js';
-import { startSimulator } from './simulator/index.js';
-import type { NightscoutSimulator } from './simulator/index.js';
+import { startSimulator } from '../../samples/nightscout-simulator/index.js';
+import type { NightscoutSimulator } from '../../samples/nightscout-simulator/index.js';
 
 /** A real entries.json response (liamzebedee/t1gym, MIT; see test/fixtures/nightscout/README.md). */
 const FIXTURE = new URL('../../test/fixtures/nightscout/t1gym_entries.json', import.meta.url).pathname;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EdfReader } from '../edf/reader.js';
 import { edfBandPowers } from './band-power.js';
-import { generateSampleNights } from './sample-nights.js';
+import { generateSampleNights } from '../../samples/psg/sample-nights.js';
 
 const RUNS = 5;
 const CHANNELS = ['EEG Fpz-Cz', 'EEG Pz-Oz'];

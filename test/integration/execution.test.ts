@@ -6,7 +6,7 @@ import { tableFromArrays } from 'apache-arrow';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defineAsset, defineDefinitions, sql, ts } from '../../framework/index.js';
 import { SourceUnavailableError } from '../../framework/errors.js';
-import { publishedPath } from '../../framework/lake.js';
+import { publishedPath } from '../../engine/lake.js';
 import { startTestWorker, type TestWorker } from './harness.js';
 
 const numbers = defineAsset({
@@ -38,7 +38,7 @@ describe('graph runs on a real Temporal server', () => {
     const path = publishedPath(worker.home, doubled);
     expect(result.assets[1]!.path).toBe(path);
     expect(existsSync(path)).toBe(true);
-    expect(result.assets[1]!.workflowId).toBe(`${result.workflowId}/doubled`);
+    expect(result.assets[1]!.activityId).toBe('doubled');
   });
 
   it('fails a bad SQL asset at once with a readable error, skips its downstream and finishes other branches', async () => {

@@ -6,8 +6,8 @@ import { tableFromArrays } from 'apache-arrow';
 import { afterEach, describe, expect, it } from 'vitest';
 import { nightscoutAssets } from '../../assets/nightscout/assets.js';
 import { defineAsset, defineDefinitions, sql, ts } from '../../framework/index.js';
-import { publishedPath } from '../../framework/lake.js';
-import { startSimulator, type NightscoutSimulator } from '../../sources/nightscout/simulator/index.js';
+import { publishedPath } from '../../engine/lake.js';
+import { startSimulator, type NightscoutSimulator } from '../../samples/nightscout-simulator/index.js';
 import { startTestWorker, type TestWorker } from './harness.js';
 
 let worker: TestWorker | undefined;
@@ -17,13 +17,13 @@ afterEach(async () => {
   await simulator?.close();
   worker = undefined;
   simulator = undefined;
-  delete process.env.NIGHTSCOUT_URL;
 });
 
-async function serve(entries: unknown[]): Promise<void> {
+/** Serves `entries` as subject-a's Nightscout site; returns the environment that points a worker at it. */
+async function serve(entries: unknown[]): Promise<Record<string, string>> {
   await simulator?.close();
   simulator = await startSimulator({ entries });
-  process.env.NIGHTSCOUT_URL = `subject-a=${simulator.url()}`;
+  return { NIGHTSCOUT_URL: `subject-a=${simulator.url()}` };
 }
 
 const reading = (id: string, date: number, sgv: number) => ({ _id: id, type: 'sgv', sgv, date, dateString: new Date(date).toISOString() });
@@ -33,14 +33,14 @@ describe('expectation suites block publication on the real Temporal server', () 
     const home = await mkdtemp(join(tmpdir(), 'assay-it-'));
     const definitions = defineDefinitions({ assets: nightscoutAssets });
     const day = Date.UTC(2024, 0, 1, 12);
-    await serve([reading('a1', day, 120), reading('a2', day + 300_000, 130)]);
-    worker = await startTestWorker(definitions, { home });
+    worker = await startTestWorker(definitions, { home, env: await serve([reading('a1', day, 120), reading('a2', day + 300_000, 130)]) });
     expect((await worker.run({ selection: 'raw_nightscout_entries+' })).status).toBe('success');
     const raw = nightscoutAssets[0]!;
     const published = readFileSync(publishedPath(home, raw));
 
     // An entry dated 1973 breaks the raw suite's error-level date range.
-    await serve([reading('a1', day, 120), reading('b1', 100_000_000_000, 140)]);
+    await worker.stop();
+    worker = await startTestWorker(definitions, { home, env: await serve([reading('a1', day, 120), reading('b1', 100_000_000_000, 140)]) });
     const result = await worker.run({ selection: 'raw_nightscout_entries+' });
     const [first, ...downstream] = result.assets;
     expect(first!.status).toBe('failed');

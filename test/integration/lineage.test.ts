@@ -9,12 +9,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { tableFromArrays } from 'apache-arrow';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AssetDefinition } from '../../framework/asset.js';
-import { parquetSchema } from '../../framework/compute.js';
+import { parquetSchema } from '../../engine/duckdb.js';
 import type { Definitions } from '../../framework/definitions.js';
-import { quoteLiteral, readParquet, withConnection } from '../../framework/duckdb.js';
+import { quoteLiteral, readParquet } from '../../framework/sql.js';
+import { withConnection } from '../../engine/duckdb.js';
+import { declaredSql } from '../../engine/sql-text.js';
 import { SourceUnavailableError } from '../../framework/errors.js';
 import { defineAsset, defineDefinitions, sql, ts } from '../../framework/index.js';
-import { assetDir, publishedPath } from '../../framework/lake.js';
+import { assetDir, publishedPath } from '../../engine/lake.js';
 import {
   validateAgainstAssaySchema,
   validateAgainstSpec,
@@ -67,6 +69,22 @@ function readJsonLines(file: string): LineageEvent[] {
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as LineageEvent);
+}
+
+/** Whether the graph run's final event (COMPLETE or FAIL of the graph job) is among `events`. */
+function graphRunEnded(events: readonly RunEvent[]): boolean {
+  return events.some((e) => e.job.name === NAME && (e.eventType === 'COMPLETE' || e.eventType === 'FAIL'));
+}
+
+/** The run events in ASSAY_HOME's events file once `done` holds of them: lineage is delivered in the background. */
+async function eventsWhen(home: string, done: (events: readonly RunEvent[]) => boolean, timeoutMs = 10_000): Promise<RunEvent[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const events = runEvents(readJsonLines(eventsFile(home)));
+    if (done(events)) return events;
+    if (Date.now() > deadline) throw new Error(`lineage events in ${eventsFile(home)} did not arrive within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 const eventsFile = (home: string) => join(home, 'lineage', 'events.jsonl');
@@ -141,6 +159,7 @@ describe('lineage of graph runs on a real Temporal server', () => {
     const result = await worker.run();
     expect(result.status).toBe('success');
 
+    await eventsWhen(home, graphRunEnded);
     const all = readJsonLines(eventsFile(home));
     validateAll(all);
     const events = runEvents(all);
@@ -167,7 +186,7 @@ describe('lineage of graph runs on a real Temporal server', () => {
         expect(e.job.namespace).toBe('assay');
         expect(e.job.facets?.jobType).toEqual(expect.objectContaining({ processingType: 'BATCH', integration: 'ASSAY', jobType: 'ASSET' }));
         if (asset.compute.kind === 'sql') {
-          expect(e.job.facets?.sql).toMatchObject({ dialect: 'duckdb', query: asset.compute.sql.trim() });
+          expect(e.job.facets?.sql).toMatchObject({ dialect: 'duckdb', query: declaredSql(asset) });
         } else {
           expect(e.job.facets?.sql).toBeUndefined();
           expect(e.job.facets?.sourceCodeLocation).toMatchObject({ type: 'file', url: import.meta.url });
@@ -224,7 +243,7 @@ describe('lineage of graph runs on a real Temporal server', () => {
     expect(result.status).toBe('failed');
     expect(result.assets.find((a) => a.key === 'after_broken')!.status).toBe('skipped');
 
-    const events = runEvents(readJsonLines(eventsFile(worker.home)));
+    const events = await eventsWhen(worker.home, graphRunEnded);
     validateAll(events);
     expectWellFormedRuns(events);
     expectParentedByGraph(events, ['numbers', 'doubled', 'tripled', 'broken']);
@@ -244,19 +263,17 @@ describe('lineage of graph runs on a real Temporal server', () => {
     expect(events.at(-1)).toBe(graph[1]);
   });
 
-  it('reports a retried compute as one run: a single START before the first attempt, then COMPLETE', async () => {
+  it('reports a retried compute as one run: a single START, stamped before the first attempt, then COMPLETE', async () => {
     const home = await tempHome();
     let calls = 0;
-    let startSeenBeforeFirstAttempt = false;
+    let firstAttemptAt = 0;
     const flaky = defineAsset({
       key: 'flaky',
       retry: { initialInterval: '50 milliseconds', maximumAttempts: 3 },
       compute: ts(async () => {
         calls += 1;
         if (calls === 1) {
-          startSeenBeforeFirstAttempt = ofAsset(runEvents(readJsonLines(eventsFile(home))), 'flaky').some(
-            (e) => e.eventType === 'START',
-          );
+          firstAttemptAt = Date.now();
           throw new SourceUnavailableError('HTTP 503 on the first attempt');
         }
         return tableFromArrays({ attempt: Int32Array.from([calls]) });
@@ -267,13 +284,14 @@ describe('lineage of graph runs on a real Temporal server', () => {
     const result = await worker.run();
     expect(result.status).toBe('success');
     expect(calls).toBe(2);
-    expect(startSeenBeforeFirstAttempt).toBe(true);
 
-    const events = runEvents(readJsonLines(eventsFile(home)));
+    // Lineage is delivered in the background: wait for the run's last event to be written.
+    const events = await eventsWhen(home, graphRunEnded);
     validateAll(events);
     expectWellFormedRuns(events);
     const own = ofAsset(events, 'flaky');
     expect(own.map((e) => e.eventType)).toEqual(['START', 'COMPLETE']);
+    expect(Date.parse(own[0]!.eventTime)).toBeLessThanOrEqual(firstAttemptAt);
     expect(new Set(own.map((e) => e.run.runId)).size).toBe(1);
     expect(own[1]!.outputs[0]!.outputFacets?.outputStatistics?.rowCount).toBe(1);
   });
@@ -303,7 +321,7 @@ describe('lineage of graph runs on a real Temporal server', () => {
     expect(result.status).toBe('failed');
     expect(result.assets[0]!.error).toMatch(/error-level expectation/);
 
-    const events = runEvents(readJsonLines(eventsFile(home)));
+    const events = await eventsWhen(home, graphRunEnded);
     validateAll(events);
     expectWellFormedRuns(events);
     const own = ofAsset(events, 'checked');
@@ -408,16 +426,9 @@ describe('lineage over HTTP', () => {
     const receiver = new Receiver();
     await receiver.start();
     cleanup.push(() => receiver.stop());
-    // The worker reads its lineage config when its activities are created.
-    const saved = process.env.OPENLINEAGE_URL;
-    process.env.OPENLINEAGE_URL = receiver.url;
-    cleanup.push(async () => {
-      if (saved === undefined) delete process.env.OPENLINEAGE_URL;
-      else process.env.OPENLINEAGE_URL = saved;
-    });
     const home = await tempHome();
     const definitions = defineDefinitions({ name: NAME, assets: [numbers, doubled, tripled] });
-    worker = await startTestWorker(definitions, { home });
+    worker = await startTestWorker(definitions, { home, env: { OPENLINEAGE_URL: receiver.url } });
     const perRun = 2 + 2 * definitions.assets.length;
 
     // Backend up: every event arrives, in the order the run produced them, and nothing is written locally.

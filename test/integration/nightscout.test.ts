@@ -1,34 +1,35 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { nightscoutAssets } from '../../assets/nightscout/assets.js';
 import { defineDefinitions } from '../../framework/index.js';
-import { readAsset } from '../../framework/testing.js';
-import { startSimulator, type NightscoutSimulator } from '../../sources/nightscout/simulator/index.js';
+import { readAsset } from '../../engine/testing.js';
+import { startSimulator, type NightscoutSimulator } from '../../samples/nightscout-simulator/index.js';
 import { startTestWorker, type TestWorker } from './harness.js';
 
 const definitions = defineDefinitions({ assets: nightscoutAssets });
 let simulator: NightscoutSimulator;
 let worker: TestWorker | undefined;
+/** The environment of the test workers: the simulator's sites and their secret. */
+let env: Record<string, string>;
 
 beforeAll(async () => {
   simulator = await startSimulator({ subjects: 2, days: 3, seed: 7, apiSecret: 'test-secret-0123' });
-  process.env.NIGHTSCOUT_URL = simulator.sites.map((s) => `${s.subjectId}=${s.baseUrl}`).join(',');
-  process.env.NIGHTSCOUT_API_SECRET = 'test-secret-0123';
+  env = {
+    NIGHTSCOUT_URL: simulator.sites.map((s) => `${s.subjectId}=${s.baseUrl}`).join(','),
+    NIGHTSCOUT_API_SECRET: 'test-secret-0123',
+  };
 });
 afterAll(async () => {
   await simulator.close();
-  delete process.env.NIGHTSCOUT_URL;
-  delete process.env.NIGHTSCOUT_API_SECRET;
 });
 afterEach(async () => {
   await worker?.stop();
   worker = undefined;
   simulator.setFaults({});
-  delete process.env.NIGHTSCOUT_HTTP_RETRIES;
 });
 
 describe('the Nightscout graph on a real Temporal server', () => {
   it('materializes every asset from the simulator, through the authenticated API', async () => {
-    worker = await startTestWorker(definitions);
+    worker = await startTestWorker(definitions, { env });
     const result = await worker.run({ selection: 'group:nightscout' });
     expect(result.status).toBe('success');
     expect(result.assets.map((a) => a.key)).toEqual([
@@ -58,9 +59,8 @@ describe('the Nightscout graph on a real Temporal server', () => {
   });
 
   it('retries a flaky Nightscout site (HTTP 503) until it answers', async () => {
-    process.env.NIGHTSCOUT_HTTP_RETRIES = '1';
     simulator.setFaults({ failFirst: 3, failStatus: 503 });
-    worker = await startTestWorker(definitions);
+    worker = await startTestWorker(definitions, { env: { ...env, NIGHTSCOUT_HTTP_RETRIES: '1' } });
     const before = simulator.requestLog.length;
     const result = await worker.run({ selection: 'raw_nightscout_entries' });
     expect(result.status).toBe('success');
@@ -69,20 +69,15 @@ describe('the Nightscout graph on a real Temporal server', () => {
   });
 
   it('fails at once, without retrying, when the API secret is rejected', async () => {
-    process.env.NIGHTSCOUT_API_SECRET = 'wrong-secret-000';
-    try {
-      worker = await startTestWorker(definitions);
-      const before = simulator.requestLog.length;
-      const result = await worker.run({ selection: 'raw_nightscout_entries+' });
-      expect(result.assets[0]!.status).toBe('failed');
-      expect(result.assets[0]!.error).toMatch(/401|rejected|secret/i);
-      expect(result.assets.slice(1).every((a) => a.status === 'skipped')).toBe(true);
-      // Sites are fetched concurrently: each may have been asked once, none twice (no retry of a 401).
-      const asked = simulator.requestLog.slice(before).map((r) => r.url.split('/')[1]);
-      expect(asked.length).toBeGreaterThanOrEqual(1);
-      expect(new Set(asked).size).toBe(asked.length);
-    } finally {
-      process.env.NIGHTSCOUT_API_SECRET = 'test-secret-0123';
-    }
+    worker = await startTestWorker(definitions, { env: { ...env, NIGHTSCOUT_API_SECRET: 'wrong-secret-000' } });
+    const before = simulator.requestLog.length;
+    const result = await worker.run({ selection: 'raw_nightscout_entries+' });
+    expect(result.assets[0]!.status).toBe('failed');
+    expect(result.assets[0]!.error).toMatch(/401|rejected|secret/i);
+    expect(result.assets.slice(1).every((a) => a.status === 'skipped')).toBe(true);
+    // Sites are fetched concurrently: each may have been asked once, none twice (no retry of a 401).
+    const asked = simulator.requestLog.slice(before).map((r) => r.url.split('/')[1]);
+    expect(asked.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(asked).size).toBe(asked.length);
   });
 });

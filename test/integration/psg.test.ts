@@ -5,48 +5,38 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fixture } from '../../sources/edf/fixtures.test-helpers.js';
 import { psgAssets, fctSleepSummary, psgHypnogram, stgSignalFeatures } from '../../assets/psg/assets.js';
 import { defineDefinitions } from '../../framework/index.js';
-import { readAsset } from '../../framework/testing.js';
-import { generateSampleNights } from '../../sources/psg/sample-nights.js';
+import { readAsset } from '../../engine/testing.js';
+import { generateSampleNights } from '../../samples/psg/sample-nights.js';
 import { startTestWorker, type TestWorker } from './harness.js';
 
 const definitions = defineDefinitions({ assets: psgAssets });
-const saved = { home: process.env.ASSAY_HOME, dir: process.env.ASSAY_PSG_DIR };
 let worker: TestWorker | undefined;
 let root: string | undefined;
 
 afterEach(async () => {
   await worker?.stop();
   worker = undefined;
-  for (const [name, value] of [
-    ['ASSAY_HOME', saved.home],
-    ['ASSAY_PSG_DIR', saved.dir],
-  ] as const) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
   if (root) await rm(root, { recursive: true, force: true });
   root = undefined;
 });
 
-/** A worker whose ASSAY_HOME (where the PSG manifest lives) and ASSAY_PSG_DIR are fresh temporary folders. */
-async function start(): Promise<{ home: string; dir: string }> {
+/** Fresh temporary folders for a worker's ASSAY_HOME (where the PSG manifest lives) and its ASSAY_PSG_DIR. */
+async function start(): Promise<{ home: string; dir: string; env: Record<string, string> }> {
   root = await mkdtemp(join(tmpdir(), 'assay-psg-it-'));
   const home = join(root, 'home');
   const dir = join(root, 'psg');
   await mkdir(home, { recursive: true });
   await mkdir(dir, { recursive: true });
-  process.env.ASSAY_HOME = home;
-  process.env.ASSAY_PSG_DIR = dir;
-  return { home, dir };
+  return { home, dir, env: { ASSAY_PSG_DIR: dir } };
 }
 
 const keys = psgAssets.map((a) => a.key).sort();
 
 describe('the PSG graph on a real Temporal server', () => {
   it('materializes group psg from generated nights, checks included', async () => {
-    const { home, dir } = await start();
+    const { home, dir, env } = await start();
     const sample = await generateSampleNights({ dir, subjects: 2, nights: 1, hours: 1, seed: 11 });
-    worker = await startTestWorker(definitions, { home });
+    worker = await startTestWorker(definitions, { home, env });
     const result = await worker.run({ selection: 'group:psg' });
     expect(result.assets.filter((a) => a.status !== 'materialized').map((a) => [a.key, a.status, a.error])).toEqual([]);
     expect(result.status).toBe('success');
@@ -72,10 +62,10 @@ describe('the PSG graph on a real Temporal server', () => {
   });
 
   it('materializes group psg from the real SC4001 excerpt and its hypnogram', async () => {
-    const { home, dir } = await start();
+    const { home, dir, env } = await start();
     await copyFile(fixture('SC4001E0-PSG-first5min.edf'), join(dir, 'SC4001E0-PSG.edf'));
     await copyFile(fixture('SC4001EC-Hypnogram.edf'), join(dir, 'SC4001EC-Hypnogram.edf'));
-    worker = await startTestWorker(definitions, { home });
+    worker = await startTestWorker(definitions, { home, env });
     const result = await worker.run({ selection: 'group:psg' });
     expect(result.assets.filter((a) => a.status !== 'materialized').map((a) => [a.key, a.status, a.error])).toEqual([]);
     expect(result.status).toBe('success');
@@ -86,11 +76,11 @@ describe('the PSG graph on a real Temporal server', () => {
   });
 
   it('fails at once, naming the file, on a broken EDF, and publishes nothing downstream', async () => {
-    const { home, dir } = await start();
+    const { home, dir, env } = await start();
     const bytes = Buffer.from(await readFile(fixture('SC4001E0-PSG-first5min.edf')));
     bytes.write('abc     ', 236, 'ascii');
     await writeFile(join(dir, 'SC4009E0-PSG.edf'), bytes);
-    worker = await startTestWorker(definitions, { home });
+    worker = await startTestWorker(definitions, { home, env });
     const result = await worker.run({ selection: 'raw_psg_recordings+' });
     expect(result.status).toBe('failed');
     const raw = result.assets.find((a) => a.key === 'raw_psg_recordings')!;

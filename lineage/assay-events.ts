@@ -1,7 +1,9 @@
+/** Assay's runs as OpenLineage events: the graph run's job, a job per asset, the lake folders as datasets. */
 import type { AssetDefinition } from '../framework/asset.js';
-import type { ColumnSchema } from '../framework/compute.js';
 import type { Definitions } from '../framework/definitions.js';
-import { assetDir } from '../framework/lake.js';
+import type { ColumnSchema } from '../engine/compute.js';
+import { assetDir } from '../engine/lake.js';
+import { declaredSql } from '../engine/sql-text.js';
 import type { ExpectationResult, ValidationResult } from '../expectations/types.js';
 import {
   assetJobName,
@@ -30,7 +32,7 @@ import {
   type Job,
   type RunEvent,
   type SchemaField,
-} from '../lineage/index.js';
+} from './index.js';
 
 /** Identifies a graph run for lineage: its Temporal workflow id and run id, and when it started. */
 export interface GraphRunRef {
@@ -162,7 +164,7 @@ export function assetJob(ctx: LineageContext, asset: AssetDefinition): Job {
     name: assetJobName(graphJobName(ctx.definitions), asset.key),
     facets: {
       jobType: jobTypeFacet('ASSET'),
-      ...(compute.kind === 'sql' ? { sql: sqlFacet(compute.sql.trim()) } : {}),
+      ...(compute.kind === 'sql' ? { sql: sqlFacet(declaredSql(asset)!) } : {}),
       ...(file ? { sourceCodeLocation: sourceCodeLocationFacet({ type: 'file', url: fileUrl(file), path: file }) } : {}),
       ...(asset.description ? { documentation: jobDocumentationFacet(asset.description) } : {}),
       ...(asset.owners.length ? { ownership: ownershipFacet(asset.owners) } : {}),

@@ -2,11 +2,11 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readEdf } from '../edf/reader.js';
-import { edfBandPowers, type BandName } from './band-power.js';
-import { epochStages, stageCounts, type SleepStage } from './hypnogram.js';
+import { readEdf } from '../../sources/edf/reader.js';
+import { edfBandPowers, type BandName } from '../../sources/psg/band-power.js';
+import { epochStages, stageCounts, type SleepStage } from '../../sources/psg/hypnogram.js';
 import { generateSampleNights, hypnogramAnnotations, type SampleNightsResult } from './sample-nights.js';
-import { summarizeNight } from './sleep-summary.js';
+import { summarizeNight } from '../../sources/psg/sleep-summary.js';
 
 let root: string;
 let night: SampleNightsResult;

@@ -1,4 +1,5 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { readParquet } from '../framework/sql.js';
 
 let shared: Promise<DuckDBInstance> | undefined;
 
@@ -19,17 +20,10 @@ export async function withConnection<T>(fn: (connection: DuckDBConnection) => Pr
   }
 }
 
-/** Quotes an identifier for DuckDB SQL. */
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
-/** Quotes a string literal for DuckDB SQL (for places that cannot take a bound parameter, like COPY targets). */
-export function quoteLiteral(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
-
-/** SQL that reads one Parquet file. */
-export function readParquet(path: string): string {
-  return `read_parquet(${quoteLiteral(path)})`;
+/** Column names and DuckDB types of a Parquet file (read from its footer). */
+export async function parquetSchema(path: string): Promise<{ name: string; type: string }[]> {
+  return withConnection(async (connection) => {
+    const reader = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${readParquet(path)}`);
+    return reader.getRowObjectsJson().map((row) => ({ name: String(row.column_name), type: String(row.column_type) }));
+  });
 }

@@ -36,8 +36,8 @@ import {
   vectorFromArray,
   type Field,
 } from 'apache-arrow';
-import { quoteIdent } from './duckdb.js';
-import { InvalidDataError } from './errors.js';
+import { quoteIdent } from '../framework/sql.js';
+import { InvalidDataError } from '../framework/errors.js';
 
 const CHUNK_ROWS = 2048;
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidDataError } from '../../../framework/errors.js';
+import { InvalidDataError } from '../../framework/errors.js';
 import { startSimulator } from './index.js';
 import type { NightscoutSimulator } from './index.js';
 
@@ -243,7 +243,7 @@ describe('simulator serving a file', () => {
   });
 
   it('serves a real entries.json fixture as its only subject', async () => {
-    const file = new URL('../../../test/fixtures/nightscout/t1gym_entries.json', import.meta.url).pathname;
+    const file = new URL('../../test/fixtures/nightscout/t1gym_entries.json', import.meta.url).pathname;
     const sim = await startSimulator({ entriesFile: file });
     try {
       expect(sim.subjects).toEqual(['t1gym_entries']);

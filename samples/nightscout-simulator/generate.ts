@@ -9,7 +9,7 @@
  * sometimes uploads a reading twice (same `date` and values, new `_id`). Finger sticks (`mbg`) and
  * calibrations (`cal`) are mixed in. Same (subjectId, seed, days, end) → identical entries.
  */
-import type { NightscoutEntry } from '../entry.js';
+import type { NightscoutEntry } from '../../sources/nightscout/entry.js';
 import { Random, hashSeed } from './prng.js';
 
 const MINUTE = 60_000;

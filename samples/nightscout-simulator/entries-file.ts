@@ -5,8 +5,8 @@
  * field is served as found.
  */
 import { readFileSync } from 'node:fs';
-import { InvalidDataError } from '../../../framework/errors.js';
-import { assertRawEntries, normaliseDate, normaliseId } from '../entry.js';
+import { InvalidDataError } from '../../framework/errors.js';
+import { assertRawEntries, normaliseDate, normaliseId } from '../../sources/nightscout/entry.js';
 
 /** An entry as served: `_id` and `date` normalised, other fields untouched. */
 export type ServedEntry = Record<string, unknown> & { _id: string; date: number; type: string };

@@ -10,7 +10,7 @@
  *   N3 high-amplitude delta (frontal Fpz-Cz stronger)       R   mixed low-amplitude theta, alpha and beta
  *   MOVEMENT broadband artefact.
  */
-import type { SleepStage } from './hypnogram.js';
+import type { SleepStage } from '../../sources/psg/hypnogram.js';
 import type { Random } from './random.js';
 
 export type EegChannel = 'EEG Fpz-Cz' | 'EEG Pz-Oz';

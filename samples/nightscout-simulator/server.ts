@@ -21,7 +21,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, extname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { NightscoutSite } from '../sites.js';
+import type { NightscoutSite } from '../../sources/nightscout/sites.js';
 import { loadEntriesFile, normaliseRawEntries } from './entries-file.js';
 import type { ServedEntry } from './entries-file.js';
 import { DEFAULT_END, generateEntries } from './generate.js';

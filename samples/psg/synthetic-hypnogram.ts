@@ -3,7 +3,7 @@
  * deep sleep (N3) shrinks and whose REM lengthens through the night, brief awakenings and movement after some
  * REM periods, and a final awakening before the recording ends.
  */
-import type { SleepStage } from './hypnogram.js';
+import type { SleepStage } from '../../sources/psg/hypnogram.js';
 import type { Random } from './random.js';
 
 type Stage = Exclude<SleepStage, 'UNKNOWN'>;

@@ -3,34 +3,37 @@
  * One `JobEvent` for the graph job, then one per asset (in dependency order) with the same job facets and
  * datasets its runs report, and each dataset's columns from its latest published Parquet file when there is one.
  */
+import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AssetDefinition } from '../framework/asset.js';
-import { parquetSchema, type ColumnSchema } from '../framework/compute.js';
-import { assetDir } from '../framework/lake.js';
-import { inputDataset, jobEvent, outputDataset, type JobEvent } from '../lineage/index.js';
-import { assetDataset, assetJob, graphJob, type LineageContext } from './lineage-events.js';
+import type { ColumnSchema } from '../engine/compute.js';
+import { parquetSchema } from '../engine/duckdb.js';
+import { assetDir } from '../engine/lake.js';
+import { assetDataset, assetJob, graphJob, type LineageContext } from './assay-events.js';
+import { inputDataset, jobEvent, outputDataset, type JobEvent } from './index.js';
 
 /** Asset key → columns of its latest published Parquet file (assets never published are absent). */
 export type PublishedSchemas = ReadonlyMap<string, readonly ColumnSchema[]>;
 
 /**
- * The newest published Parquet file of an asset: `data.parquet`, or for a partitioned asset the
- * `partition=….parquet` written last. Undefined when the asset was never published.
+ * The newest published Parquet file of an asset: `data.parquet`, or for a partitioned asset the partition's
+ * `<dimension>=<key>/data.parquet` written last. Undefined when the asset was never published.
  */
 export async function latestPublishedParquet(home: string, asset: AssetDefinition): Promise<string | undefined> {
   const dir = assetDir(home, asset);
-  let names: string[];
+  let entries: Dirent[];
   try {
-    names = await readdir(dir);
+    entries = await readdir(dir, { withFileTypes: true });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
+  const candidates = entries.flatMap((e) =>
+    e.name === 'data.parquet' && e.isFile() ? [join(dir, e.name)] : e.isDirectory() && e.name.includes('=') ? [join(dir, e.name, 'data.parquet')] : [],
+  );
   let latest: { path: string; mtimeMs: number } | undefined;
-  // Hidden files are temporary siblings of a write in progress.
-  for (const name of names.filter((n) => n.endsWith('.parquet') && !n.startsWith('.'))) {
-    const path = join(dir, name);
+  for (const path of candidates) {
     const info = await stat(path).catch(() => undefined);
     if (!info?.isFile()) continue;
     if (!latest || info.mtimeMs > latest.mtimeMs) latest = { path, mtimeMs: info.mtimeMs };
@@ -65,3 +68,4 @@ export function staticLineageEvents(ctx: LineageContext, schemas: PublishedSchem
   }
   return events;
 }
+

@@ -10,15 +10,15 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { EdfAnnotationInput } from '../edf/writer.js';
-import { writeEdf } from '../edf/writer.js';
-import type { SleepStage } from './hypnogram.js';
+import type { EdfAnnotationInput } from '../../sources/edf/writer.js';
+import { writeEdf } from '../../sources/edf/writer.js';
+import type { SleepStage } from '../../sources/psg/hypnogram.js';
 import { Random } from './random.js';
-import { summarizeNight, type NightSummary } from './sleep-summary.js';
+import { summarizeNight, type NightSummary } from '../../sources/psg/sleep-summary.js';
 import { synthesizeEeg, type EegChannel } from './synthetic-eeg.js';
 import { synthesizeEvents, type ScoredEvent } from './synthetic-events.js';
 import { synthesizeHypnogram } from './synthetic-hypnogram.js';
-import { EVENT_COLUMNS, STUDY_COLUMNS } from './study-csv.js';
+import { EVENT_COLUMNS, STUDY_COLUMNS } from '../../sources/psg/study-csv.js';
 
 export interface SampleNightsOptions {
   readonly dir: string;

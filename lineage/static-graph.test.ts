@@ -4,10 +4,11 @@ import { dirname, join } from 'node:path';
 import { tableFromArrays } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineAsset, defineDefinitions, sql, ts } from '../framework/index.js';
-import { quoteLiteral, withConnection } from '../framework/duckdb.js';
-import { assetDir, publishedPath } from '../framework/lake.js';
+import { quoteLiteral } from '../framework/sql.js';
+import { withConnection } from '../engine/duckdb.js';
+import { assetDir, publishedPath } from '../engine/lake.js';
 import { validateEvent, type JobEvent } from '../lineage/index.js';
-import { latestPublishedParquet, publishedSchemas, staticLineageEvents } from './lineage-static.js';
+import { latestPublishedParquet, publishedSchemas, staticLineageEvents } from './static-graph.js';
 
 const readings = defineAsset({
   key: 'readings',

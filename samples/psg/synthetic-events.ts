@@ -3,7 +3,7 @@
  * per-study apnea–hypopnea index, each often followed by an oxygen desaturation and an arousal, plus spontaneous
  * arousals and limb movements. Times are in seconds from the recording start, rounded to 0.1 s.
  */
-import type { SleepStage } from './hypnogram.js';
+import type { SleepStage } from '../../sources/psg/hypnogram.js';
 import type { Random } from './random.js';
 
 export const EVENT_TYPES = ['apnea', 'hypopnea', 'arousal', 'desaturation', 'limb_movement'] as const;

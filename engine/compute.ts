@@ -1,0 +1,145 @@
+import { existsSync } from 'node:fs';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { AssetConfig, AssetContext, AssetDefinition, AssetLogger } from '../framework/asset.js';
+import type { Definitions } from '../framework/definitions.js';
+import { AssayError, AssetDefinitionError, SqlError, UpstreamMissingError } from '../framework/errors.js';
+import { quoteIdent, readParquet } from '../framework/sql.js';
+import { resolveRefs } from '../framework/sql-refs.js';
+import { arrowToDuckDB, duckDBToArrow } from './arrow-duckdb.js';
+import { publishedPath } from './lake.js';
+import { sqlText } from './sql-text.js';
+
+export interface ColumnSchema {
+  name: string;
+  type: string;
+}
+
+export interface ComputeRequest {
+  definitions: Definitions;
+  config: AssetConfig;
+  key: string;
+  partition?: string;
+  runId: string;
+  heartbeat?: (details?: unknown) => void;
+  log?: AssetLogger;
+}
+
+/** What a compute left in its connection: a temporary table of the asset's rows. */
+export interface ComputedTable {
+  /** The table's name in the connection (quoted as needed by the caller). */
+  table: string;
+  schema: ColumnSchema[];
+  /** For a SQL asset: the SQL that ran, with every `{{ ref() }}` resolved to what it read. */
+  sql?: string;
+}
+
+/** The temporary table every materialization computes into; TypeScript assets may create it themselves. */
+export const OUTPUT_TABLE = 'assay_output';
+const RESULT_TABLE = 'assay_result';
+const silentLog: AssetLogger = { info: () => {}, warn: () => {} };
+
+/**
+ * Computes an asset into a temporary table of `connection` (in memory, spilled to disk by DuckDB when large), so
+ * that its checks, its Parquet file and its schema all read it there rather than re-reading the file.
+ */
+export async function computeTable(connection: DuckDBConnection, request: ComputeRequest): Promise<ComputedTable> {
+  const asset = request.definitions.graph.get(request.key);
+  const reader = (dep: AssetDefinition | string) => upstreamReader(request, asset, dep);
+  if (asset.compute.kind === 'sql') {
+    const sql = resolveRefs(sqlText(asset.compute).trim().replace(/;\s*$/, ''), reader);
+    await runSql(asset, () => connection.run(`CREATE OR REPLACE TEMP TABLE ${RESULT_TABLE} AS ${sql}`));
+    return { table: RESULT_TABLE, sql, ...(await describeTable(connection, RESULT_TABLE)) };
+  }
+  const context: AssetContext = {
+    key: asset.key,
+    partition: request.partition,
+    runId: request.runId,
+    config: request.config,
+    connection,
+    ref: reader,
+    input: (dep) => duckDBToArrow(connection, `SELECT * FROM ${reader(dep)}`),
+    loadArrow: (table, name) => arrowToDuckDB(connection, table, name, `asset '${asset.key}'`),
+    outputTable: OUTPUT_TABLE,
+    heartbeat: request.heartbeat ?? (() => {}),
+    log: request.log ?? silentLog,
+  };
+  const { run } = asset.compute;
+  const table = await runUserCompute(asset, () => run(context));
+  if (table) {
+    await arrowToDuckDB(connection, table, OUTPUT_TABLE, `asset '${asset.key}'`);
+    return { table: OUTPUT_TABLE, ...(await describeTable(connection, OUTPUT_TABLE)) };
+  }
+  const kind = await outputKind(connection);
+  if (kind === 'table') return { table: OUTPUT_TABLE, ...(await describeTable(connection, OUTPUT_TABLE)) };
+  if (kind === 'view') {
+    // A view would be re-run by every reader (checks, COPY): run it once.
+    await runSql(asset, () =>
+      connection.run(`CREATE OR REPLACE TEMP TABLE ${RESULT_TABLE} AS SELECT * FROM ${quoteIdent(OUTPUT_TABLE)}`),
+    );
+    return { table: RESULT_TABLE, ...(await describeTable(connection, RESULT_TABLE)) };
+  }
+  throw new AssetDefinitionError(
+    `asset '${asset.key}': its compute function returned nothing and did not create '${OUTPUT_TABLE}'; ` +
+      `return an Arrow Table or create ctx.outputTable (CREATE TEMP TABLE ${OUTPUT_TABLE} AS …)`,
+  );
+}
+
+async function outputKind(connection: DuckDBConnection): Promise<'table' | 'view' | undefined> {
+  const found = await connection.runAndReadAll(
+    `SELECT 'table' FROM duckdb_tables() WHERE table_name = $1 UNION ALL
+     SELECT 'view' FROM duckdb_views() WHERE view_name = $1`,
+    [OUTPUT_TABLE],
+  );
+  return found.getRows()[0]?.[0] as 'table' | 'view' | undefined;
+}
+
+/** The columns of a table, from DuckDB's catalog (no scan). */
+async function describeTable(connection: DuckDBConnection, table: string): Promise<{ schema: ColumnSchema[] }> {
+  const columns = await connection.runAndReadAll(
+    `SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = $1 AND database_name = 'temp' ORDER BY column_index`,
+    [table],
+  );
+  return { schema: columns.getRows().map(([name, type]) => ({ name: String(name), type: String(type) })) };
+}
+
+const DUCKDB_USER_ERROR = /^(Parser|Binder|Catalog|Conversion|Invalid Input|Constraint|Out of Range|Not implemented) Error/;
+
+/** Runs a compute function so that its errors name the asset; DuckDB's verdicts on the SQL it ran are final. */
+async function runUserCompute<T>(asset: AssetDefinition, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof AssayError || !(err instanceof Error)) throw err;
+    const message = `asset '${asset.key}'${asset.compute.file ? ` (${asset.compute.file})` : ''}: ${err.message}`;
+    if (DUCKDB_USER_ERROR.test(err.message)) throw new SqlError(message, { cause: err });
+    throw new Error(message, { cause: err });
+  }
+}
+
+async function runSql<T>(asset: AssetDefinition, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof AssayError) throw err;
+    const where = asset.compute.file ? ` (${asset.compute.file})` : '';
+    throw new SqlError(`asset '${asset.key}'${where}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+function upstreamReader(request: ComputeRequest, asset: AssetDefinition, dep: AssetDefinition | string): string {
+  const depKey = typeof dep === 'string' ? dep : dep.key;
+  if (!asset.deps.some((d) => d.key === depKey)) {
+    throw new AssetDefinitionError(
+      `asset '${asset.key}' reads '${depKey}', which is not among its deps; add it to deps`,
+    );
+  }
+  const upstream = request.definitions.graph.get(depKey);
+  const path = publishedPath(request.config.home, upstream);
+  if (!existsSync(path)) {
+    throw new UpstreamMissingError(
+      `asset '${asset.key}' needs '${depKey}', which has not been materialized yet (no ${path}); ` +
+        `materialize it first or select '+${asset.key}'`,
+    );
+  }
+  return readParquet(path);
+}

@@ -1,0 +1,32 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AssetConfig, DevSources, StartedDevSources } from '../framework/index.js';
+import { startSimulator } from './nightscout-simulator/index.js';
+import { generateSampleNights } from './psg/sample-nights.js';
+
+/**
+ * The sample project's sources for a local run (`npm start`, `--embedded`): when no Nightscout site is configured, a
+ * simulator with 14 days of 3 subjects, handed to the worker as `NIGHTSCOUT_URL`; when no PSG folder is
+ * configured, generated sample nights (2 subjects × 1 night × 2 h of EDF+ with hypnograms, studies.csv and
+ * events.csv) in `${ASSAY_HOME}/samples/psg`, generated once and handed over as `ASSAY_PSG_DIR`.
+ */
+export const sampleSources: DevSources = {
+  async start(config: AssetConfig): Promise<StartedDevSources> {
+    const env: Record<string, string> = {};
+    const describe: [string, string][] = [];
+    if (!config.env.ASSAY_PSG_DIR) {
+      const psgDir = join(config.home, 'samples', 'psg');
+      if (!existsSync(join(psgDir, 'events.csv'))) {
+        await generateSampleNights({ dir: psgDir, subjects: 2, nights: 1, hours: 2, seed: 42 });
+      }
+      env.ASSAY_PSG_DIR = psgDir;
+      describe.push(['PSG samples', psgDir]);
+    }
+    const nightscoutConfigured = Boolean(config.env.NIGHTSCOUT_URL) || config.settings.nightscout !== undefined;
+    if (nightscoutConfigured) return { env, describe, stop: async () => {} };
+    const nightscout = await startSimulator({ subjects: 3, days: 14, seed: 42 });
+    env.NIGHTSCOUT_URL = nightscout.sites.map((s) => `${s.subjectId}=${s.baseUrl}`).join(',');
+    describe.push(['Nightscout sim', nightscout.sites.map((s) => s.baseUrl).join(' ')]);
+    return { env, describe, stop: () => nightscout.close() };
+  },
+};
