@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,16 +58,16 @@ interface CliResult {
  * a lineage backend, other definitions), plus `env`.
  */
 function runCli(args: string[], env: Record<string, string>, timeoutMs = 170_000): Promise<CliResult> {
+  return runIn([process.execPath, join(ROOT, 'bin', 'assay.js'), ...args], env, timeoutMs);
+}
+
+/** Runs `argv` from the repository root with this process's environment minus what points elsewhere, plus `env`. */
+function runIn(argv: string[], env: Record<string, string>, timeoutMs: number): Promise<CliResult> {
   const elsewhere = (k: string) =>
     /^(NIGHTSCOUT_|TEMPORAL_|OPENLINEAGE_)/.test(k) || ['ASSAY_HOME', 'ASSAY_PSG_DIR', 'ASSAY_DEFINITIONS'].includes(k);
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !elsewhere(k)));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'assay.js'), ...args], {
-      cwd: ROOT,
-      env: { ...inherited, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: timeoutMs,
-    });
+    const child = spawn(argv[0]!, argv.slice(1), { cwd: ROOT, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -274,5 +275,32 @@ describe('the assay CLI, run as a subprocess', () => {
     expect(out.stdout).toMatch(new RegExp(webUi, 'm'));
     expect(out.stdout).toMatch(new RegExp(`^Temporal address +127\\.0\\.0\\.1:${port} `, 'm'));
     expect(out.stdout).toContain(join(home, 'lake'));
+  });
+
+  it('keeps worker logs off a terminal: a failed run shows its table and one line on where the details are', { timeout: 120_000 }, async () => {
+    // A "Nightscout site" that answers 404: the raw asset fails at once, without retries.
+    const site = createHttpServer((_req, res) => res.writeHead(404).end('not here'));
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(site.address() as { port: number }).port}`;
+    try {
+      const home = await tempDir();
+      const command = `node bin/assay.js materialize raw_nightscout_entries+ --embedded`;
+      // `script` runs the command in a pseudo-terminal, as a user's shell would.
+      const env = { ASSAY_HOME: home, NIGHTSCOUT_URL: `alice=${url}`, NO_COLOR: '1' };
+      const out = await runIn(['script', '-qec', command, '/dev/null'], env, 110_000);
+      expect(out.code).not.toBe(0);
+      const screen = out.stdout.replaceAll('\r', '');
+      expect(screen).toMatch(/│ raw_nightscout_entries +│ failed +│/);
+      expect(screen).toMatch(/│ stg_nightscout_glucose +│ skipped +│/);
+      const logFile = join(home, 'logs', 'assay.log');
+      expect(screen).toContain(`1 asset(s) failed; the worker's log has the details: ${logFile}`);
+      // None of the SDK's log records (task tokens, stack traces) reach the terminal; they are in the log file.
+      expect(screen).not.toMatch(/taskToken|Activity failed|at async|"level"/);
+      const log = await readFile(logFile, 'utf8');
+      expect(log).toMatch(/"msg":"Activity failed"/);
+      expect(log).toContain('not a Nightscout site');
+    } finally {
+      await new Promise((resolve) => site.close(resolve));
+    }
   });
 });
