@@ -9,6 +9,8 @@ export interface ColumnInfo {
   /** DuckDB's name of the type, e.g. `INTEGER`, `TIMESTAMP WITH TIME ZONE`, `DECIMAL(18,3)`, `VARCHAR[]`. */
   readonly type: string;
   readonly typeId: DuckDBTypeId;
+  /** SQL that reads the column in the relation: its quoted name. */
+  readonly sql: string;
 }
 
 const INTEGER_IDS = [

@@ -3,14 +3,13 @@
  * missing) are the missing ones; among the others a row is unexpected unless A > B (A ≥ B with `or_equal`),
  * so a row with one null value is unexpected unless ignored, as in GX.
  */
-import { quoteIdent } from '../../framework/duckdb.js';
 import type { Expectation } from '../types.js';
 import { resolveColumn, type Check, type CompileContext } from './check.js';
 import { mapCheck } from './map-check.js';
 
 export function compileColumnPair(expectation: Expectation, context: CompileContext): Check {
-  const a = quoteIdent(resolveColumn(context, expectation, 'column_A').name);
-  const b = quoteIdent(resolveColumn(context, expectation, 'column_B').name);
+  const a = resolveColumn(context, expectation, 'column_A').sql;
+  const b = resolveColumn(context, expectation, 'column_B').sql;
   const ignore = (expectation.kwargs['ignore_row_if'] as string | undefined) ?? 'both_values_are_missing';
   const considered = {
     both_values_are_missing: `NOT (${a} IS NULL AND ${b} IS NULL)`,
