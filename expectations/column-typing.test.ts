@@ -49,6 +49,36 @@ describe('a column whose values DuckDB never saw', () => {
     ]);
   });
 
+  it('gets one DuckDB type for each GX, numpy and SQL type name', async () => {
+    const names: [string, string][] = [
+      ['int', 'BIGINT'],
+      ['int8', 'TINYINT'],
+      ['INT8', 'BIGINT'],
+      ['uint64', 'UBIGINT'],
+      ['uhugeint', 'UHUGEINT'],
+      ['float', 'DOUBLE'],
+      ['float32', 'FLOAT'],
+      ['number', 'DOUBLE'],
+      ['decimal', 'DECIMAL(18,3)'],
+      ['str', 'VARCHAR'],
+      ['bool', 'BOOLEAN'],
+      ['date', 'DATE'],
+      ['time', 'TIME'],
+      ['datetime', 'TIMESTAMP'],
+      ['datetime64[ns]', 'TIMESTAMP'],
+      ['datetime64[ns, UTC]', 'TIMESTAMP WITH TIME ZONE'],
+      ['timedelta', 'INTERVAL'],
+      ['bytes', 'BLOB'],
+      ['uuid', 'UUID'],
+    ];
+    const header = names.map((_, i) => `c${i}`).join(',');
+    const result = await validateCsv(
+      `${header}\n`,
+      names.map(([type_], i) => ['expect_column_values_to_be_of_type', { column: `c${i}`, type_ }]),
+    );
+    expect(outcomes(result)).toEqual(names.map(([, type]) => [true, type]));
+  });
+
   it('compares with the type of the column it is paired with', async () => {
     const result = await validateCsv('a,b\n1.5,\n2.5,\n', [['expect_column_pair_values_a_to_be_greater_than_b', { column_A: 'a', column_B: 'b' }]]);
     expect(result.results[0]).toMatchObject({ success: false, result: { unexpected_count: 2, partial_unexpected_list: [[1.5, null], [2.5, null]] } });
