@@ -9,6 +9,16 @@ export interface ColumnInfo {
   /** DuckDB's name of the type, e.g. `INTEGER`, `TIMESTAMP WITH TIME ZONE`, `DECIMAL(18,3)`, `VARCHAR[]`. */
   readonly type: string;
   readonly typeId: DuckDBTypeId;
+  /**
+   * SQL that reads the column in the relation: its quoted name, or a `TRY_CAST` of it to the type the column
+   * is given when DuckDB could only guess one (see `column-typing.ts`).
+   */
+  readonly sql: string;
+  /**
+   * Set when the type is not the data's but given to a column with no values: by the caller's declared schema
+   * (`declared`) or by the suites (`suite`). Unset for every column whose type the relation declares.
+   */
+  readonly typeSource?: 'declared' | 'suite';
 }
 
 const INTEGER_IDS = [
@@ -152,6 +162,24 @@ export function typeMatches(column: ColumnInfo, typeName: string): boolean {
   const ids = acceptedTypeIds(typeName);
   if (ids !== undefined) return ids.includes(column.typeId);
   return normalizeTypeName(typeName) === normalizeTypeName(column.type);
+}
+
+/** The types a generic name stands for when it must type a column: the widest usual one (pandas' defaults). */
+const PREFERRED_IDS = [DuckDBTypeId.DOUBLE, DuckDBTypeId.BIGINT, DuckDBTypeId.TIMESTAMP];
+
+/** DuckDB's SQL names of the types the tables above use, where they differ from the `DuckDBTypeId` key. */
+const SQL_TYPE_NAMES: Partial<Record<DuckDBTypeId, string>> = { [DuckDBTypeId.TIMESTAMP_TZ]: 'TIMESTAMPTZ' };
+
+/**
+ * The DuckDB type (as SQL) that a GX `type_` name gives a column that has no values: one type of the family a
+ * generic name accepts (`int` → BIGINT, `float` → DOUBLE, `datetime` → TIMESTAMP), the named type for a sized
+ * name, and any other name (`DECIMAL(18,3)`) as written, for DuckDB to parse.
+ */
+export function impliedTypeSql(typeName: string): string {
+  const ids = acceptedTypeIds(typeName);
+  if (ids === undefined) return typeName.trim();
+  const id = PREFERRED_IDS.find((preferred) => ids.includes(preferred)) ?? (ids[0] as DuckDBTypeId);
+  return SQL_TYPE_NAMES[id] ?? DuckDBTypeId[id];
 }
 
 /** Whether `typeName` can name a type at all: a known name, or a DuckDB parameterised/nested type. */

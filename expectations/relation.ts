@@ -1,6 +1,6 @@
 /** The relation under validation: its columns (read by preparing a query, not running it) and data files. */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { quoteLiteral } from '../framework/sql.js';
+import { quoteIdent, quoteLiteral } from '../framework/sql.js';
 import { InvalidDataError, SqlError } from '../framework/errors.js';
 import type { ColumnInfo } from './column-types.js';
 
@@ -15,7 +15,8 @@ export async function describeRelation(connection: DuckDBConnection, relation: s
     const columns: ColumnInfo[] = [];
     for (let i = 0; i < statement.columnCount; i++) {
       const type = statement.columnType(i);
-      columns.push({ name: statement.columnName(i), type: type.toString(), typeId: type.typeId });
+      const name = statement.columnName(i);
+      columns.push({ name, type: type.toString(), typeId: type.typeId, sql: quoteIdent(name) });
     }
     return columns;
   } finally {

@@ -6,7 +6,8 @@ import { stat } from 'node:fs/promises';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { InvalidDataError } from '../framework/errors.js';
 import { isFollowUp, type AggregateRow, type FollowUp, type Outcome, type SampleMode } from './checks/check.js';
-import { compilePlan } from './compile.js';
+import { typeColumns } from './column-typing.js';
+import { compilePlan, type Plan } from './compile.js';
 import { runFollowUps } from './follow-up.js';
 import { loadSuite } from './load.js';
 import { runQuery } from './query.js';
@@ -22,6 +23,13 @@ export interface ValidateOptions {
    * for duplicate counts).
    */
   partialUnexpected?: SampleMode;
+  /**
+   * Column name → DuckDB type name (`INTEGER`, `DOUBLE`, `TIMESTAMP WITH TIME ZONE`, `DECIMAL(18,3)`), e.g. the
+   * asset's schema: the type of a column that has no values where DuckDB could only guess one (an all-empty CSV
+   * column reads as VARCHAR). It takes precedence over the type the suites imply; the data's own types (Parquet,
+   * tables) always stand. See `column-typing.ts`.
+   */
+  declaredTypes?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -38,15 +46,22 @@ export async function validateRelation(
   const validationTime = new Date().toISOString();
   const columns = await describeRelation(connection, relation);
   await assertRegexesCompile(connection, suites);
-  const plan = compilePlan(suites, relation, columns, options.partialUnexpected ?? 'failing');
-
-  let scans = 0;
-  let row: AggregateRow = {};
-  if (plan.aggregate.size > 0) {
-    scans++;
-    const rows = await runQuery(connection, plan.aggregate.sql(relation), plan.aggregate.params, 'expectation query');
-    row = rows[0] ?? {};
+  const typing = await typeColumns(connection, columns, suites, options.declaredTypes);
+  const sampleMode = options.partialUnexpected ?? 'failing';
+  let plan = compilePlan(suites, relation, typing, sampleMode);
+  let row: AggregateRow;
+  try {
+    row = await runAggregate(connection, relation, plan);
+  } catch (error) {
+    if (typing.implied.size === 0) throw error;
+    // DuckDB refused a typed reading, typically before reading a row: a constant of the suite that the implied
+    // type cannot hold, such as 'n/a' in a set for a column typed DOUBLE. Typing must never make a validation
+    // fail that would run without it, so every column is read as the data types it, as if nothing were typed.
+    plan = compilePlan(suites, relation, { columns, implied: new Map() }, sampleMode);
+    row = await runAggregate(connection, relation, plan);
   }
+
+  let scans = plan.aggregate.size > 0 ? 1 : 0;
   const evaluations = plan.checks.map(({ check }) => check.evaluate(row));
   const followUps = new Map<number, FollowUp>();
   evaluations.forEach((evaluation, k) => {
@@ -68,6 +83,13 @@ export async function validateRelation(
       duration_ms: Math.round((performance.now() - started) * 10) / 10,
     },
   );
+}
+
+/** The aggregate query's one row (one scan), or no row when the plan has no aggregate expression. */
+async function runAggregate(connection: DuckDBConnection, relation: string, plan: Plan): Promise<AggregateRow> {
+  if (plan.aggregate.size === 0) return {};
+  const rows = await runQuery(connection, plan.aggregate.sql(relation), plan.aggregate.params, 'expectation query');
+  return rows[0] ?? {};
 }
 
 /** Validates a `.parquet` or `.csv` file against suite files, in an in-memory DuckDB of its own. */

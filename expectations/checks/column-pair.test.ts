@@ -39,4 +39,18 @@ describe('expect_column_pair_values_a_to_be_greater_than_b', () => {
     });
     expect(neither.result).toMatchObject({ missing_count: 0, unexpected_count: 3 });
   });
+
+  it('refuses to compare a text column with a column of another type, naming the suite and both columns', async () => {
+    await expect(
+      runOne(pairs("('x', 1), ('y', 2)"), 'expect_column_pair_values_a_to_be_greater_than_b', { column_A: 'a', column_B: 'b' }),
+    ).rejects.toThrow(
+      "/expectations/0/kwargs/column_B (expect_column_pair_values_a_to_be_greater_than_b) compares column 'a' (VARCHAR) " +
+        "with column 'b' (INTEGER): text compares only with text",
+    );
+    const texts = await runOne(pairs("('b', 'a'), ('a', 'b')"), 'expect_column_pair_values_a_to_be_greater_than_b', {
+      column_A: 'a',
+      column_B: 'b',
+    });
+    expect(texts.result).toMatchObject({ unexpected_count: 1, partial_unexpected_list: [['a', 'b']] });
+  });
 });

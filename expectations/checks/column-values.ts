@@ -3,7 +3,6 @@
  * denominator is every row). NaN is a value, not a missing one: it is outside every range.
  */
 import { DuckDBTypeId } from '@duckdb/node-api';
-import { quoteIdent } from '../../framework/sql.js';
 import { isFloat, isNumeric, type ColumnInfo } from '../column-types.js';
 import type { ParamValue, Params } from '../params.js';
 import type { Expectation } from '../types.js';
@@ -14,7 +13,7 @@ import { mapCheck } from './map-check.js';
 export function compileColumnValues(expectation: Expectation, context: CompileContext): Check {
   const { kwargs } = expectation;
   const column = resolveColumn(context, expectation, 'column');
-  const x = quoteIdent(column.name);
+  const x = column.sql;
   const notNull = `${x} IS NOT NULL`;
   const nonNull = { considered: notNull, consideredCount: `count(${x})` };
   const json = `to_json(${x})`;

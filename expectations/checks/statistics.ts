@@ -3,7 +3,6 @@
  * timestamps compare as such). A null or NaN statistic fails; the standard deviation is the sample one
  * (n − 1); the proportion of unique values is distinct / non-null values, 0 when there are none (as GX).
  */
-import { quoteIdent } from '../../framework/sql.js';
 import { isFloat, isNumeric, type ColumnInfo } from '../column-types.js';
 import { expectationError } from '../location.js';
 import type { Expectation } from '../types.js';
@@ -41,7 +40,7 @@ export function compileStatistic(expectation: Expectation, context: CompileConte
 function statisticOf(expectation: Expectation, context: CompileContext): Statistic {
   if (expectation.type.startsWith('expect_table_row_count')) return { sql: 'count(*)', numeric: true, float: false };
   const column = resolveColumn(context, expectation, 'column');
-  const x = quoteIdent(column.name);
+  const x = column.sql;
   switch (expectation.type) {
     case 'expect_column_mean_to_be_between':
       return { sql: `avg(${numericColumn(expectation, column, x)})`, numeric: true, float: true };

@@ -20,11 +20,32 @@ describe('table column expectations', () => {
 
   it('match a set exactly by default, or as a subset with exact_match false', async () => {
     const exact = await runOne(table, 'expect_table_columns_to_match_set', { column_set: ['ts', 'id', 'value'] });
-    expect(exact).toMatchObject({ success: false, result: { details: { mismatched: { unexpected: ['label'], missing: [] } } } });
+    // GX 1.x lists only the non-empty one of `unexpected` / `missing`.
+    expect(exact).toMatchObject({ success: false, result: { details: { mismatched: { unexpected: ['label'] } } } });
+    expect(exact.result.details?.['mismatched']).not.toHaveProperty('missing');
     const subset = await runOne(table, 'expect_table_columns_to_match_set', { column_set: ['ts', 'id'], exact_match: false });
     expect(subset.success).toBe(true);
     const missing = await runOne(table, 'expect_table_columns_to_match_set', { column_set: ['id', 'nope'], exact_match: false });
     expect(missing).toMatchObject({ success: false, result: { details: { mismatched: { missing: ['nope'] } } } });
+  });
+
+  it('report the observed columns sorted and the sorted mismatches, as GX 1.x does', async () => {
+    const same = await runOne(table, 'expect_table_columns_to_match_set', { column_set: ['ts', 'label', 'value', 'id'] });
+    expect(same).toMatchObject({ success: true, result: { observed_value: ['id', 'label', 'ts', 'value'] } });
+    expect(same.result).not.toHaveProperty('details');
+    const both = await runOne(table, 'expect_table_columns_to_match_set', { column_set: ['zeta', 'id', 'alpha'] });
+    expect(both).toMatchObject({ success: false });
+    expect(both.result).toEqual({
+      observed_value: ['id', 'label', 'ts', 'value'],
+      details: { mismatched: { unexpected: ['label', 'ts', 'value'], missing: ['alpha', 'zeta'] } },
+    });
+    // A subset match passes with extra columns, and still says which ones (GX's docstring example).
+    const subset = await runOne(table, 'expect_table_columns_to_match_set', { column_set: ['value'], exact_match: false });
+    expect(subset).toMatchObject({ success: true });
+    expect(subset.result).toEqual({
+      observed_value: ['id', 'label', 'ts', 'value'],
+      details: { mismatched: { unexpected: ['id', 'label', 'ts'] } },
+    });
   });
 
   it('check that a column exists, at an index if given, without scanning', async () => {

@@ -28,11 +28,17 @@ function schemaOutcome(expectation: Expectation, context: CompileContext): Outco
     case 'expect_table_columns_to_match_set': {
       const expected = kwargs['column_set'] as string[];
       const exact = kwargs['exact_match'] !== false;
-      const missing = expected.filter((c) => !actual.includes(c));
-      const unexpected = actual.filter((c) => !expected.includes(c));
+      const missing = sorted(expected.filter((c) => !actual.includes(c)));
+      const unexpected = sorted(actual.filter((c) => !expected.includes(c)));
       const success = missing.length === 0 && (!exact || unexpected.length === 0);
-      const mismatch = missing.length > 0 || (exact && unexpected.length > 0);
-      return result(success, { observed_value: actual }, mismatch ? { mismatched: { unexpected, missing } } : undefined);
+      // As GX 1.x: the observed columns sorted; whenever the sets differ (even if a subset match passes),
+      // `details.mismatched` lists the non-empty ones of `unexpected` and `missing`, sorted.
+      const mismatched = {
+        ...(unexpected.length > 0 ? { unexpected } : {}),
+        ...(missing.length > 0 ? { missing } : {}),
+      };
+      const differ = missing.length > 0 || unexpected.length > 0;
+      return result(success, { observed_value: sorted(actual) }, differ ? { mismatched } : undefined);
     }
     case 'expect_column_to_exist': {
       const name = String(kwargs['column']);
@@ -42,11 +48,19 @@ function schemaOutcome(expectation: Expectation, context: CompileContext): Outco
     }
     case 'expect_column_values_to_be_of_type': {
       const column = resolveColumn(context, expectation, 'column');
-      return { success: typeMatches(column, String(kwargs['type_'])), result: { observed_value: column.type } };
+      // A column with no values that only the suites type has no type to contradict them: it passes, as GX's
+      // value-by-value check passes on no values. A declared type is checked like the data's.
+      const success = column.typeSource === 'suite' || typeMatches(column, String(kwargs['type_']));
+      return { success, result: { observed_value: column.type } };
     }
     default:
       throw new Error(`not a schema expectation: ${expectation.type}`);
   }
+}
+
+/** Distinct names in code-unit order, not locale order (GX sorts sets of names with Python's `sorted`). */
+function sorted(names: readonly string[]): string[] {
+  return [...new Set(names)].sort();
 }
 
 function result(success: boolean, details: ExpectationResultDetails, extra: Record<string, unknown> | undefined): Outcome {

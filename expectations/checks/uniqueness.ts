@@ -17,11 +17,15 @@ import { expandSamples, mapResult, mapSuccess, PARTIAL_UNEXPECTED_COUNT, wantsSa
 export function compileUniqueness(expectation: Expectation, context: CompileContext): Check {
   const { aggregate, relation, sampleMode } = context;
   const compound = expectation.type === 'expect_compound_columns_to_be_unique';
-  const names = compound
-    ? (expectation.kwargs['column_list'] as string[]).map((_, i) => resolveColumn(context, expectation, 'column_list', i).name)
-    : [resolveColumn(context, expectation, 'column').name];
-  const columns = names.map(quoteIdent);
+  const resolved = compound
+    ? (expectation.kwargs['column_list'] as string[]).map((_, i) => resolveColumn(context, expectation, 'column_list', i))
+    : [resolveColumn(context, expectation, 'column')];
+  const names = resolved.map((c) => c.name);
+  const columns = resolved.map((c) => c.sql);
   const keys = columns.join(', ');
+  // The duplicated keys' CTE names each key after its column, so its rows are read back by quoted name.
+  const keyColumns = resolved.map((c) => (c.sql === quoteIdent(c.name) ? c.sql : `${c.sql} AS ${quoteIdent(c.name)}`)).join(', ');
+  const keyNames = names.map(quoteIdent);
   const ignore = compound ? ((expectation.kwargs['ignore_row_if'] as string | undefined) ?? 'all_values_are_missing') : 'any_value_is_missing';
   const considered = {
     all_values_are_missing: `NOT (${columns.map((c) => `${c} IS NULL`).join(' AND ')})`,
@@ -29,7 +33,9 @@ export function compileUniqueness(expectation: Expectation, context: CompileCont
     never: 'TRUE',
   }[ignore];
   const value = (params: Params): string =>
-    compound ? `json_object(${names.map((n, i) => `${params.bind(n)}, ${columns[i]}`).join(', ')})` : `to_json(${keys})`;
+    compound
+      ? `json_object(${names.map((n, i) => `${params.bind(n)}, ${keyNames[i]}`).join(', ')})`
+      : `to_json(${keyNames.join(', ')})`;
 
   const elementAlias = aggregate.add('count(*)');
   const consideredAlias = aggregate.add(`count_if(${considered})`);
@@ -47,7 +53,7 @@ export function compileUniqueness(expectation: Expectation, context: CompileCont
       const groups = (k: number) => `__assay_duplicates_${k}`;
       return {
         ctes: (_params, k) => [
-          `${groups(k)} AS MATERIALIZED (SELECT ${keys}, count(*) AS __assay_rows FROM ${relation} ` +
+          `${groups(k)} AS MATERIALIZED (SELECT ${keyColumns}, count(*) AS __assay_rows FROM ${relation} ` +
             `WHERE ${considered} GROUP BY ${keys} HAVING count(*) > 1)`,
         ],
         selects: (params, k) => {
