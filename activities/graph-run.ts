@@ -4,10 +4,15 @@ import { removeStaging } from '../engine/publish.js';
 import { assetRunEvent, graphRunEvent, type GraphRunRef, type LineageContext } from '../lineage/assay-events.js';
 import type { LineageReporter } from '../lineage/reporter.js';
 import { asActivity } from './failure.js';
+import { partitionLabel } from './materialize-step.js';
 
 export interface PlanInput {
   selection: string;
   partition?: string;
+  /** Every partition from `from` to `to`. */
+  range?: { from: string; to: string };
+  /** A scheduled run's nominal time (epoch ms): it decides the partitions. */
+  nominalTime?: number;
   graph: GraphRunRef;
 }
 
@@ -23,12 +28,13 @@ export interface FinishInput {
   status: 'success' | 'failed';
   error?: string;
   partition?: string;
+  nominalTime?: number;
 }
 
 export interface StepFailureInput {
   graph: GraphRunRef;
   key: string;
-  partition?: string;
+  partitions?: string[];
   scheduledAt: number;
   error: string;
 }
@@ -49,15 +55,25 @@ export function createGraphRunActivities(
   return {
     /** Resolves the selection against the asset graph; planning reads definitions, so it is an activity. */
     async planGraphRun(input: PlanInput): Promise<PlannedRun> {
-      const partition = input.partition === undefined ? {} : { partition: input.partition };
-      lineage.report(graphRunEvent(lineageContext, { eventType: 'START', graph: input.graph, ...partition }));
+      const facts = {
+        graph: input.graph,
+        ...(input.partition === undefined ? {} : { partition: input.partition }),
+        ...(input.nominalTime === undefined ? {} : { nominalTime: input.nominalTime }),
+      };
+      lineage.report(graphRunEvent(lineageContext, { eventType: 'START', ...facts }));
       try {
-        const plan = await asActivity(async () => planRun(definitions, input.selection, input.partition, options.maxParallel));
+        const plan = await asActivity(async () =>
+          planRun(definitions, {
+            selection: input.selection,
+            ...(input.partition === undefined ? {} : { partition: input.partition }),
+            ...(input.range ? { range: input.range } : {}),
+            ...(input.nominalTime === undefined ? {} : { nominalTime: new Date(input.nominalTime) }),
+            maxParallel: options.maxParallel,
+          }),
+        );
         return { plan, searchAttributes: options.searchAttributes };
       } catch (err) {
-        lineage.report(
-          graphRunEvent(lineageContext, { eventType: 'FAIL', graph: input.graph, error: (err as Error).message, ...partition }),
-        );
+        lineage.report(graphRunEvent(lineageContext, { eventType: 'FAIL', error: (err as Error).message, ...facts }));
         throw err;
       }
     },
@@ -65,20 +81,21 @@ export function createGraphRunActivities(
     /** Removes the run's staging folder and reports how the run ended. */
     async finishGraphRun(input: FinishInput): Promise<void> {
       await removeStaging(options.home, input.runId);
-      const partition = input.partition === undefined ? {} : { partition: input.partition };
       lineage.report(
         graphRunEvent(lineageContext, {
           eventType: input.status === 'success' ? 'COMPLETE' : 'FAIL',
           graph: input.graph,
           ...(input.error ? { error: input.error } : {}),
-          ...partition,
+          ...(input.partition === undefined ? {} : { partition: input.partition }),
+          ...(input.nominalTime === undefined ? {} : { nominalTime: input.nominalTime }),
         }),
       );
     },
 
     /** Reports a step that failed without telling (its worker died, it timed out): lineage FAIL. */
     async reportStepFailure(input: StepFailureInput): Promise<void> {
-      const partition = input.partition === undefined ? {} : { partition: input.partition };
+      const label = partitionLabel(input.partitions ?? []);
+      const partition = label === null ? {} : { partition: label };
       lineage.report(
         assetRunEvent(lineageContext, {
           eventType: 'FAIL',

@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { AssetLogger } from '../framework/asset.js';
 import type { Definitions } from '../framework/definitions.js';
+import { partitionScope } from '../engine/compute.js';
 import { materialize, RejectedByChecksError, type EngineConfig } from '../engine/materialize.js';
 import { assetRunEvent, type GraphRunRef, type LineageContext } from '../lineage/assay-events.js';
 import type { LineageReporter } from '../lineage/reporter.js';
@@ -11,7 +12,8 @@ export interface StepInput {
   runId: string;
   graph: GraphRunRef;
   key: string;
-  partition?: string;
+  /** One partition key, or a range of keys of a single-run asset; absent for an unpartitioned asset. */
+  partitions?: string[];
   /** When the workflow scheduled the step (epoch ms, the same on every attempt): the asset run's lineage id. */
   scheduledAt: number;
   /** The retry policy's attempts: the last one reports a failure to lineage. */
@@ -21,11 +23,15 @@ export interface StepInput {
 /** What a step hands back to the workflow: small facts and handles, never the data or the check documents. */
 export interface StepResult {
   key: string;
+  /** The partition, or the range `first..last` of a single-run step. */
   partition: string | null;
+  /** Rows and bytes published, over every partition of the step. */
   rows: number;
   bytes: number;
+  /** The published file (of the first partition, for a range). */
   path: string;
-  contentHash: string;
+  /** Partitions published. */
+  partitions: number;
   /** Milliseconds in this activity, from its start to the published file: what is not orchestration. */
   workMs: number;
   computeMs: number;
@@ -51,8 +57,17 @@ export function createMaterializeStep(
     async materializeStep(input: StepInput): Promise<StepResult> {
       const context = Context.current();
       const started = performance.now();
-      const partition = input.partition === undefined ? {} : { partition: input.partition };
-      const event = { graph: input.graph, key: input.key, startedAt: input.scheduledAt, ...partition };
+      const keys = input.partitions ?? [];
+      const label = partitionLabel(keys);
+      const asset = definitions.graph.get(input.key);
+      const scope = partitionScope(asset, keys);
+      const event = {
+        graph: input.graph,
+        key: input.key,
+        startedAt: input.scheduledAt,
+        ...(label === null ? {} : { partition: label }),
+        ...(scope?.window ? { window: { start: scope.window.start.getTime(), end: scope.window.end.getTime() } } : {}),
+      };
       if (context.info.attempt === 1) lineage.report(assetRunEvent(lineageContext, { ...event, eventType: 'START' }));
       const beat = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
       try {
@@ -61,33 +76,31 @@ export function createMaterializeStep(
           config,
           key: input.key,
           runId: input.runId,
-          ...partition,
+          partitions: keys,
           heartbeat: (details) => context.heartbeat(details),
           log: activityLogger(context),
           signal: context.cancellationSignal,
         });
-        const { record } = outcome;
-        if (!outcome.reusedFrom) {
-          lineage.report(
-            assetRunEvent(lineageContext, {
-              ...event,
-              eventType: 'COMPLETE',
-              output: { schema: record.schema, rows: record.rows, bytes: record.bytes },
-              ...(outcome.checks ? { checks: outcome.checks.result } : {}),
-            }),
-          );
-        } else {
-          lineage.report(assetRunEvent(lineageContext, { ...event, eventType: 'COMPLETE' }));
-        }
+        const { records } = outcome;
+        const rows = records.reduce((n, r) => n + r.rows, 0);
+        const bytes = records.reduce((n, r) => n + r.bytes, 0);
+        lineage.report(
+          assetRunEvent(lineageContext, {
+            ...event,
+            eventType: 'COMPLETE',
+            ...(outcome.reusedFrom ? {} : { output: { schema: outcome.schema, rows, bytes } }),
+            ...(outcome.checks ? { checks: outcome.checks.result } : {}),
+          }),
+        );
         return {
           key: input.key,
-          partition: input.partition ?? null,
-          rows: record.rows,
-          bytes: record.bytes,
-          path: record.path,
-          contentHash: record.contentHash,
+          partition: label,
+          rows,
+          bytes,
+          path: records[0]!.path,
+          partitions: records.filter((r) => r.partition !== null).length,
           workMs: Math.round(performance.now() - started),
-          computeMs: record.computeMs,
+          computeMs: records[0]!.computeMs,
           warnings: outcome.checks?.summary.warnings ?? 0,
           reusedFrom: outcome.reusedFrom ?? null,
         };
@@ -111,6 +124,12 @@ export function createMaterializeStep(
       }
     },
   };
+}
+
+/** `2026-11-30`, or `2026-11-01..2026-11-30` for a range; null for an unpartitioned asset. */
+export function partitionLabel(keys: readonly string[]): string | null {
+  if (keys.length === 0) return null;
+  return keys.length === 1 ? keys[0]! : `${keys[0]}..${keys[keys.length - 1]}`;
 }
 
 function isRetryable(err: unknown): boolean {

@@ -1,12 +1,15 @@
 import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { AssetConfig, AssetContext, AssetDefinition, AssetLogger } from '../framework/asset.js';
+import type { AssetConfig, AssetContext, AssetDefinition, AssetLogger, PartitionScope } from '../framework/asset.js';
 import type { Definitions } from '../framework/definitions.js';
 import { AssayError, AssetDefinitionError, SqlError, UpstreamMissingError } from '../framework/errors.js';
-import { quoteIdent, readParquet } from '../framework/sql.js';
-import { resolveRefs } from '../framework/sql-refs.js';
+import { upstreamRead } from '../framework/partition-mapping.js';
+import { partitionWindow } from '../framework/partitions.js';
+import { quoteIdent, quoteLiteral, readParquet } from '../framework/sql.js';
+import { resolveRefs, type SqlVariable } from '../framework/sql-refs.js';
 import { arrowToDuckDB, duckDBToArrow } from './arrow-duckdb.js';
-import { publishedPath } from './lake.js';
+import { assetDir, publishedPath } from './lake.js';
 import { sqlText } from './sql-text.js';
 
 export interface ColumnSchema {
@@ -18,7 +21,8 @@ export interface ComputeRequest {
   definitions: Definitions;
   config: AssetConfig;
   key: string;
-  partition?: string;
+  /** The partitions to materialize (one, or a range for a single-run backfill); none for an unpartitioned asset. */
+  partitions?: readonly string[];
   runId: string;
   heartbeat?: (details?: unknown) => void;
   log?: AssetLogger;
@@ -44,15 +48,18 @@ const silentLog: AssetLogger = { info: () => {}, warn: () => {} };
  */
 export async function computeTable(connection: DuckDBConnection, request: ComputeRequest): Promise<ComputedTable> {
   const asset = request.definitions.graph.get(request.key);
-  const reader = (dep: AssetDefinition | string) => upstreamReader(request, asset, dep);
+  const scope = partitionScope(asset, request.partitions ?? []);
+  const upstream = await upstreamFiles(request, asset, scope?.keys ?? []);
+  const reader = (dep: AssetDefinition | string) => readerOf(asset, upstream, dep);
   if (asset.compute.kind === 'sql') {
-    const sql = resolveRefs(sqlText(asset.compute).trim().replace(/;\s*$/, ''), reader);
+    const sql = resolveRefs(sqlText(asset.compute).trim().replace(/;\s*$/, ''), reader, sqlVariables(scope));
     await runSql(asset, () => connection.run(`CREATE OR REPLACE TEMP TABLE ${RESULT_TABLE} AS ${sql}`));
     return { table: RESULT_TABLE, sql, ...(await describeTable(connection, RESULT_TABLE)) };
   }
   const context: AssetContext = {
     key: asset.key,
-    partition: request.partition,
+    partition: scope?.keys[0],
+    partitions: scope,
     runId: request.runId,
     config: request.config,
     connection,
@@ -126,20 +133,76 @@ async function runSql<T>(asset: AssetDefinition, run: () => Promise<T>): Promise
   }
 }
 
-function upstreamReader(request: ComputeRequest, asset: AssetDefinition, dep: AssetDefinition | string): string {
+/** The scope of a materialization: its keys and, for time partitions, the window from the first to the last. */
+export function partitionScope(asset: AssetDefinition, keys: readonly string[]): PartitionScope | undefined {
+  const definition = asset.partitions;
+  if (!definition || keys.length === 0) return undefined;
+  if (definition.kind === 'static') return { keys };
+  const start = partitionWindow(definition, keys[0]!).start;
+  const end = partitionWindow(definition, keys[keys.length - 1]!).end;
+  return { keys, window: { start, end }, timezone: definition.timezone };
+}
+
+function sqlVariables(scope: PartitionScope | undefined): Partial<Record<SqlVariable, string>> {
+  if (!scope) return {};
+  const timestamp = (at: Date) => `${quoteLiteral(at.toISOString())}::TIMESTAMPTZ`;
+  return {
+    partition_key: quoteLiteral(scope.keys[0]!),
+    ...(scope.window ? { partition_start: timestamp(scope.window.start), partition_end: timestamp(scope.window.end) } : {}),
+    ...(scope.timezone ? { timezone: quoteLiteral(scope.timezone) } : {}),
+  };
+}
+
+/** The published files each dep of `asset` is read from, for the partitions `keys` of `asset`. */
+async function upstreamFiles(request: ComputeRequest, asset: AssetDefinition, keys: readonly string[]): Promise<Map<string, string[]>> {
+  const files = new Map<string, string[]>();
+  const home = request.config.home;
+  for (const dep of asset.deps) {
+    const read = upstreamRead(asset, dep, keys);
+    let paths: string[];
+    if (read.kind === 'whole') {
+      paths = [publishedPath(home, dep)];
+    } else if (read.kind === 'all') {
+      paths = await publishedPartitionFiles(home, dep);
+      if (paths.length === 0) {
+        throw new UpstreamMissingError(
+          `asset '${asset.key}' needs '${dep.key}', which has no published partition yet (in ${assetDir(home, dep)}); ` +
+            `materialize it first or select '+${asset.key}'`,
+        );
+      }
+    } else {
+      paths = read.keys.map((key) => publishedPath(home, dep, key));
+    }
+    const missing = read.kind === 'all' ? [] : paths.filter((path) => !existsSync(path));
+    if (missing.length > 0) {
+      const what = read.kind === 'partitions' ? `partition(s) ${read.keys.filter((_, i) => !existsSync(paths[i]!)).join(', ')} of '${dep.key}'` : `'${dep.key}'`;
+      throw new UpstreamMissingError(
+        `asset '${asset.key}'${keys.length ? ` [${keys.length === 1 ? keys[0] : `${keys[0]} … ${keys[keys.length - 1]}`}]` : ''} needs ${what}, ` +
+          `which has not been materialized yet (no ${missing[0]}); materialize it first or select '+${asset.key}'`,
+      );
+    }
+    files.set(dep.key, paths);
+  }
+  return files;
+}
+
+/** Every published partition file of a partitioned asset, in key order. */
+async function publishedPartitionFiles(home: string, asset: AssetDefinition): Promise<string[]> {
+  const dir = assetDir(home, asset);
+  const prefix = `${asset.partitions!.dimension}=`;
+  const names = await readdir(dir).catch(() => [] as string[]);
+  return names
+    .filter((name) => name.startsWith(prefix))
+    .sort()
+    .map((name) => `${dir}/${name}/data.parquet`)
+    .filter((path) => existsSync(path));
+}
+
+function readerOf(asset: AssetDefinition, upstream: Map<string, string[]>, dep: AssetDefinition | string): string {
   const depKey = typeof dep === 'string' ? dep : dep.key;
-  if (!asset.deps.some((d) => d.key === depKey)) {
-    throw new AssetDefinitionError(
-      `asset '${asset.key}' reads '${depKey}', which is not among its deps; add it to deps`,
-    );
+  const files = upstream.get(depKey);
+  if (!files) {
+    throw new AssetDefinitionError(`asset '${asset.key}' reads '${depKey}', which is not among its deps; add it to deps`);
   }
-  const upstream = request.definitions.graph.get(depKey);
-  const path = publishedPath(request.config.home, upstream);
-  if (!existsSync(path)) {
-    throw new UpstreamMissingError(
-      `asset '${asset.key}' needs '${depKey}', which has not been materialized yet (no ${path}); ` +
-        `materialize it first or select '+${asset.key}'`,
-    );
-  }
-  return readParquet(path);
+  return readParquet(files.length === 1 ? files[0]! : files);
 }

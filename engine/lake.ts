@@ -20,8 +20,8 @@ import type { Layer } from '../framework/asset.js';
 export interface AssetLocation {
   key: string;
   layer: Layer;
-  /** The partition dimension's name (`date`, `hour`, `subject`, …), for partitioned assets. */
-  partitionDimension?: string;
+  /** For a partitioned asset, its dimension's name (`date`, `hour`, `subject`, …) names the partition folders. */
+  partitions?: { dimension: string } | undefined;
 }
 
 function keySegments(key: string): string[] {
@@ -30,7 +30,7 @@ function keySegments(key: string): string[] {
 
 /** The folder name of one partition: `<dimension>=<key>`, the key percent-encoded so it is one path segment. */
 export function partitionFolder(asset: AssetLocation, partition: string): string {
-  return `${asset.partitionDimension ?? 'partition'}=${encodeURIComponent(partition)}`;
+  return `${asset.partitions?.dimension ?? 'partition'}=${encodeURIComponent(partition)}`;
 }
 
 function fileSuffix(partition: string | undefined): string {
@@ -48,7 +48,7 @@ export function publishedPath(home: string, asset: AssetLocation, partition?: st
 
 /** A glob matching every published partition of a partitioned asset. */
 export function allPartitionsGlob(home: string, asset: AssetLocation): string {
-  return join(assetDir(home, asset), `${asset.partitionDimension ?? 'partition'}=*`, 'data.parquet');
+  return join(assetDir(home, asset), `${asset.partitions?.dimension ?? 'partition'}=*`, 'data.parquet');
 }
 
 export function stagingPath(home: string, runId: string, asset: AssetLocation, partition?: string): string {

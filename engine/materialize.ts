@@ -1,19 +1,24 @@
 /**
- * One materialization of an asset (or of one of its partitions), start to finish, in this process:
- * lock → compute into a DuckDB table → check its suites on that table → write Parquet to `pending/` → publish with
- * one rename and a record. The Temporal activity and the in-process test helper both run exactly this.
+ * One materialization of an asset — of one of its partitions, or of a range of them in a single run — start to
+ * finish, in this process: lock → compute into a DuckDB table → check its suites on that table → write Parquet to
+ * `pending/` → publish each file with one rename and a record. The Temporal activity and the in-process test helper
+ * both run exactly this.
  */
 import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import type { AssetConfig, AssetDefinition, AssetLogger } from '../framework/asset.js';
 import type { Definitions } from '../framework/definitions.js';
 import { ExpectationFailedError } from '../framework/errors.js';
+import { upstreamRead } from '../framework/partition-mapping.js';
 import { quoteIdent } from '../framework/sql.js';
 import { checkAsset, type CheckOutcome } from './check.js';
 import { computeTable, type ColumnSchema } from './compute.js';
+import { sha256File } from './content-hash.js';
 import { withConnection } from './duckdb.js';
-import { publishedPath, quarantinePath, stagingPath } from './lake.js';
-import { acquireAssetLock } from './lock.js';
-import { publishFile, readLatestRecord, writeParquet, type MaterializationRecord } from './publish.js';
+import { publishedPath, quarantinePath, stagingPath, stagingRunDir } from './lake.js';
+import { acquireAssetLock, type AssetLock } from './lock.js';
+import { keyRows, writePartitionFiles } from './partition-split.js';
+import { publishFile, readLatestRecord, writeParquet, type MaterializationRecord, type WrittenFile } from './publish.js';
 import { sqlText } from './sql-text.js';
 
 export interface EngineConfig extends AssetConfig {
@@ -25,8 +30,9 @@ export interface MaterializeRequest {
   definitions: Definitions;
   config: EngineConfig;
   key: string;
-  partition?: string;
-  /** The Assay run id of the graph run. */
+  /** Partition keys: one, or several for a single-run asset; none for an unpartitioned asset. */
+  partitions?: readonly string[];
+  /** The Assay run id of the graph run (or backfill). */
   runId: string;
   heartbeat?: (details?: unknown) => void;
   log?: AssetLogger;
@@ -34,7 +40,8 @@ export interface MaterializeRequest {
 }
 
 export interface MaterializeOutcome {
-  record: MaterializationRecord;
+  /** One record per partition written (one for an unpartitioned asset). */
+  records: MaterializationRecord[];
   /**
    * Set when another run held this asset partition, and published it from the same inputs while this one waited:
    * its result is this one's, and nothing was computed again.
@@ -44,6 +51,7 @@ export interface MaterializeOutcome {
   checks?: CheckOutcome;
   /** For a SQL asset: the SQL that ran, references resolved. */
   sql?: string;
+  schema: ColumnSchema[];
   timings: { waitMs: number; computeMs: number; checkMs: number; writeMs: number; publishMs: number };
 }
 
@@ -60,20 +68,33 @@ export class RejectedByChecksError extends ExpectationFailedError {
 }
 
 export async function materialize(request: MaterializeRequest): Promise<MaterializeOutcome> {
-  const { definitions, config, key, partition, runId } = request;
+  const { definitions, config, key, runId } = request;
+  const keys = request.partitions ?? [];
   const asset = definitions.graph.get(key);
+  const partition = keys[0];
+  const what = `asset '${key}'${keys.length === 0 ? '' : ` partition${keys.length > 1 ? 's' : ''} ${keys.length === 1 ? keys[0] : `${keys[0]} … ${keys[keys.length - 1]}`}`}`;
   const started = performance.now();
-  const lock = await acquireAssetLock(config.home, key, partition, {
-    onWait: () => request.heartbeat?.({ waitingFor: 'lock' }),
-    ...(request.signal ? { signal: request.signal } : {}),
-  });
+  const locks: AssetLock[] = [];
   try {
+    for (const lockKey of keys.length === 0 ? [undefined] : keys) {
+      locks.push(
+        await acquireAssetLock(config.home, key, lockKey, {
+          onWait: () => request.heartbeat?.({ waitingFor: 'lock' }),
+          ...(request.signal ? { signal: request.signal } : {}),
+        }),
+      );
+    }
     const waitMs = performance.now() - started;
-    const inputs = await inputsOf(config.home, asset, definitions);
-    if (lock.waited) {
+    const inputs = await inputsOf(config.home, asset, definitions, keys);
+    if (keys.length <= 1 && locks[0]!.waited) {
       const latest = await readLatestRecord(config.home, key, partition);
-      if (latest && latest.inputHash === inputs.inputHash && Date.parse(latest.materializedAt) >= lock.requestedAt) {
-        return { record: latest, reusedFrom: latest.runId, timings: { waitMs, computeMs: 0, checkMs: 0, writeMs: 0, publishMs: 0 } };
+      if (latest && latest.inputHash === inputs.inputHash && Date.parse(latest.materializedAt) >= locks[0]!.requestedAt) {
+        return {
+          records: [latest],
+          reusedFrom: latest.runId,
+          schema: latest.schema,
+          timings: { waitMs, computeMs: 0, checkMs: 0, writeMs: 0, publishMs: 0 },
+        };
       }
     }
     return await withConnection(async (connection) => {
@@ -82,16 +103,18 @@ export async function materialize(request: MaterializeRequest): Promise<Material
         definitions,
         config,
         key,
-        ...(partition === undefined ? {} : { partition }),
+        partitions: keys,
         runId,
         ...(request.heartbeat ? { heartbeat: request.heartbeat } : {}),
         ...(request.log ? { log: request.log } : {}),
       });
       const t1 = performance.now();
       const where = { home: config.home, projectRoot: config.projectRoot, runId, ...(partition === undefined ? {} : { partition }) };
-      const checks = await checkAsset(connection, quoteIdent(computed.table), asset, where);
+      const table = quoteIdent(computed.table);
+      // One connection runs one query at a time.
+      const checks = await checkAsset(connection, table, asset, where);
+      const split = keys.length > 1 ? await keyRows(connection, computed.table, asset, keys) : undefined;
       const t2 = performance.now();
-      const what = `asset '${key}'${partition === undefined ? '' : ` partition '${partition}'`}`;
       if (checks && checks.summary.failed > 0) {
         const quarantined = quarantinePath(config.home, runId, asset, partition);
         await writeParquet(connection, computed.table, quarantined, what);
@@ -103,56 +126,80 @@ export async function materialize(request: MaterializeRequest): Promise<Material
           quarantined,
         );
       }
-      const staged = await writeParquet(connection, computed.table, stagingPath(config.home, runId, asset, partition), what);
+      const staged = new Map<string | undefined, WrittenFile>();
+      if (split) {
+        await writePartitionFiles(connection, split, stagingRunDir(config.home, runId), (k) => stagingPath(config.home, runId, asset, k));
+        for (const [k, rows] of split.rows) {
+          const path = stagingPath(config.home, runId, asset, k);
+          const [contentHash, { size }] = await Promise.all([sha256File(path), stat(path)]);
+          staged.set(k, { path, rows, bytes: size, contentHash });
+        }
+      } else {
+        staged.set(partition, await writeParquet(connection, computed.table, stagingPath(config.home, runId, asset, partition), what));
+      }
       const t3 = performance.now();
-      const record = await publishFile(config.home, staged, publishedPath(config.home, asset, partition), {
-        runId,
-        asset: key,
-        partition: partition ?? null,
-        layer: asset.layer,
-        path: publishedPath(config.home, asset, partition),
-        rows: staged.rows,
-        bytes: staged.bytes,
-        schema: computed.schema,
-        durationMs: Math.round(t3 - t0),
-        computeMs: Math.round(t1 - t0),
-        codeVersion: asset.codeVersion ?? null,
-        contentHash: staged.contentHash,
-        inputHash: inputs.inputHash,
-        upstream: inputs.upstream,
-        materializedAt: new Date().toISOString(),
-        checks: checks
-          ? { success: checks.summary.success, evaluated: checks.summary.evaluated, failed: 0, warnings: checks.summary.warnings }
-          : null,
-      });
+      const materializedAt = new Date().toISOString();
+      const records: MaterializationRecord[] = [];
+      for (const [k, file] of staged) {
+        const target = publishedPath(config.home, asset, k);
+        records.push(
+          await publishFile(config.home, file, target, {
+            runId,
+            asset: key,
+            partition: k ?? null,
+            layer: asset.layer,
+            path: target,
+            rows: file.rows,
+            bytes: file.bytes,
+            schema: computed.schema,
+            durationMs: Math.round(t3 - t0),
+            computeMs: Math.round(t1 - t0),
+            codeVersion: asset.codeVersion ?? null,
+            contentHash: file.contentHash,
+            inputHash: inputs.inputHash,
+            upstream: inputs.upstream,
+            materializedAt,
+            checks: checks
+              ? { success: checks.summary.success, evaluated: checks.summary.evaluated, failed: 0, warnings: checks.summary.warnings }
+              : null,
+          }),
+        );
+      }
       const t4 = performance.now();
       return {
-        record,
+        records,
         ...(checks ? { checks } : {}),
         ...(computed.sql === undefined ? {} : { sql: computed.sql }),
+        schema: computed.schema,
         timings: { waitMs, computeMs: t1 - t0, checkMs: t2 - t1, writeMs: t3 - t2, publishMs: t4 - t3 },
       };
     });
   } finally {
-    await lock.release();
+    await Promise.all(locks.map((lock) => lock.release()));
   }
 }
 
-/** The upstream versions an asset reads now, and one hash over them and the asset's code. */
+/** The upstream versions the partitions `keys` of an asset read now, and one hash over them and the asset's code. */
 async function inputsOf(
   home: string,
   asset: AssetDefinition,
   definitions: Definitions,
+  keys: readonly string[],
 ): Promise<Pick<MaterializationRecord, 'inputHash' | 'upstream'>> {
+  const reads = asset.deps.flatMap((dep) => {
+    const read = upstreamRead(asset, dep, keys);
+    // Every partition of an upstream read whole is summed up by its folder, not listed one by one.
+    return read.kind === 'partitions' ? read.keys.map((k) => ({ dep, partition: k as string | undefined })) : [{ dep, partition: undefined }];
+  });
   const upstream = await Promise.all(
-    asset.deps.map(async (dep) => {
-      const latest = await readLatestRecord(home, dep.key);
-      return { asset: dep.key, partition: null, contentHash: latest?.contentHash ?? null };
+    reads.map(async ({ dep, partition }) => {
+      const latest = await readLatestRecord(home, dep.key, partition);
+      return { asset: dep.key, partition: partition ?? null, contentHash: latest?.contentHash ?? null };
     }),
   );
   const code = asset.compute.kind === 'sql' ? sqlText(asset.compute) : (asset.compute.file ?? '');
   const inputHash = createHash('sha256')
-    .update(JSON.stringify({ project: definitions.name, key: asset.key, codeVersion: asset.codeVersion ?? null, code, upstream }))
+    .update(JSON.stringify({ project: definitions.name, key: asset.key, keys, codeVersion: asset.codeVersion ?? null, code, upstream }))
     .digest('hex');
   return { inputHash, upstream };
 }

@@ -23,7 +23,10 @@ export interface LocalRunOptions {
   definitions: Definitions;
   home: string;
   selection?: string;
+  /** One partition for every partitioned asset selected. */
   partition?: string;
+  /** Every partition from `from` to `to` (included), in dependency order. */
+  range?: { from: string; to: string };
   runId?: string;
   /** Environment values the assets read through `ctx.config.env` (default: none). */
   env?: Record<string, string>;
@@ -40,15 +43,14 @@ export async function materializeLocally(options: LocalRunOptions): Promise<Mate
   const runId = options.runId ?? `local-${Date.now()}`;
   const config = testConfig(home, options.env);
   const records: MaterializationRecord[] = [];
-  for (const step of planRun(definitions, options.selection ?? '*', options.partition).steps) {
-    const outcome = await materialize({
-      definitions,
-      config,
-      key: step.key,
-      ...(step.partition === undefined ? {} : { partition: step.partition }),
-      runId,
-    });
-    records.push(outcome.record);
+  const plan = planRun(definitions, {
+    selection: options.selection ?? '*',
+    ...(options.partition === undefined ? {} : { partition: options.partition }),
+    ...(options.range ? { range: options.range } : {}),
+  });
+  for (const step of plan.steps) {
+    const outcome = await materialize({ definitions, config, key: step.key, partitions: step.partitions ?? [], runId });
+    records.push(...outcome.records);
   }
   return records;
 }

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Table } from 'apache-arrow';
 import { AssetDefinitionError } from './errors.js';
+import type { PartitionMapping, PartitionsDefinition } from './partitions.js';
 
 /** The lake layer an asset is published under, as folders of `ASSAY_HOME/lake/`. */
 export const LAYERS = ['raw', 'staging', 'intermediate', 'curated', 'marts'] as const;
@@ -32,10 +33,28 @@ export interface AssetConfig {
   readonly settingsFile: string;
 }
 
+/** The partitions one materialization covers: one key, or a range of keys for a single-run backfill. */
+export interface PartitionScope {
+  /** Every key covered, in order. */
+  readonly keys: readonly string[];
+  /** For time partitions: from the start of the first key to the end of the last (instants). */
+  readonly window?: { readonly start: Date; readonly end: Date };
+  readonly timezone?: string;
+}
+
+/**
+ * A backfill of a `singleRun` asset materializes a range of partitions in one compute (one DuckDB query writing
+ * many partition folders), like Dagster's `BackfillPolicy.single_run`; `multiRun` (the default) one per partition.
+ */
+export type BackfillPolicy = { readonly kind: 'multi_run' } | { readonly kind: 'single_run'; readonly maxPartitionsPerRun?: number };
+
 /** What a TypeScript compute function receives. */
 export interface AssetContext {
   readonly key: string;
+  /** The partition being materialized (the first of a range); undefined for an unpartitioned asset. */
   readonly partition: string | undefined;
+  /** The partitions being materialized, with their time window; undefined for an unpartitioned asset. */
+  readonly partitions: PartitionScope | undefined;
   /** The Assay run id of the graph run this materialization belongs to. */
   readonly runId: string;
   readonly config: AssetConfig;
@@ -97,6 +116,20 @@ export interface AssetSpec {
   retry?: AssetRetryPolicy;
   /** Expectation suite files (Great Expectations JSON), absolute or relative to the project root. */
   suites?: readonly string[];
+  /** Split the asset into partitions (`dailyPartitions(…)`, `staticPartitions(…)`), each materialized on its own. */
+  partitions?: PartitionsDefinition;
+  /**
+   * How this asset's partitions read a partitioned upstream asset, by the upstream's key. Default: the same key when
+   * both are partitioned alike; every published partition when this asset is unpartitioned.
+   */
+  partitionMappings?: Readonly<Record<string, PartitionMapping>>;
+  /** Default `multi_run`. A `single_run` asset must name its `partitionColumn`. */
+  backfillPolicy?: BackfillPolicy;
+  /**
+   * The output column that says which partition a row belongs to (a DATE or TIMESTAMP for time partitions, the key
+   * for static ones): how a single-run materialization splits its rows into partition folders.
+   */
+  partitionColumn?: string;
   compute: AssetCompute;
 }
 
@@ -112,6 +145,10 @@ export interface AssetDefinition {
   readonly codeVersion: string | undefined;
   readonly retry: AssetRetryPolicy;
   readonly suites: readonly string[];
+  readonly partitions: PartitionsDefinition | undefined;
+  readonly partitionMappings: Readonly<Record<string, PartitionMapping>>;
+  readonly backfillPolicy: BackfillPolicy;
+  readonly partitionColumn: string | undefined;
   readonly compute: AssetCompute;
 }
 
@@ -138,6 +175,18 @@ export function defineAsset(spec: AssetSpec): AssetDefinition {
   if (spec.compute.kind === 'sql') {
     for (const ref of spec.compute.refs) if (!deps.includes(ref)) deps.push(ref);
   }
+  for (const depKey of Object.keys(spec.partitionMappings ?? {})) {
+    if (!deps.some((dep) => dep.key === depKey)) {
+      throw new AssetDefinitionError(`asset '${spec.key}' maps partitions of '${depKey}', which is not among its deps`);
+    }
+  }
+  const backfillPolicy = spec.backfillPolicy ?? { kind: 'multi_run' };
+  if (backfillPolicy.kind === 'single_run' && (!spec.partitions || !spec.partitionColumn)) {
+    throw new AssetDefinitionError(
+      `asset '${spec.key}' has a single-run backfill policy: it needs partitions and a partitionColumn naming the ` +
+        'output column that says which partition each row belongs to',
+    );
+  }
   return Object.freeze({
     key: spec.key,
     deps: Object.freeze(deps),
@@ -150,6 +199,10 @@ export function defineAsset(spec: AssetSpec): AssetDefinition {
     codeVersion: spec.codeVersion,
     retry: Object.freeze({ ...(spec.retry ?? {}) }),
     suites: Object.freeze([...(spec.suites ?? [])]),
+    partitions: spec.partitions,
+    partitionMappings: Object.freeze({ ...(spec.partitionMappings ?? {}) }),
+    backfillPolicy,
+    partitionColumn: spec.partitionColumn,
     compute: spec.compute,
   });
 }
@@ -179,4 +232,9 @@ export function sqlFile(moduleUrl: string, relativePath: string): SqlCompute {
 /** A TypeScript compute function. Pass `import.meta.url` to record where it is declared. */
 export function ts(run: TsCompute['run'], moduleUrl?: string): TsCompute {
   return { kind: 'ts', run, file: moduleUrl ? fileURLToPath(moduleUrl) : undefined };
+}
+
+/** Materialize a range of partitions in one compute (at most `maxPartitionsPerRun` at a time). */
+export function singleRunBackfill(options: { maxPartitionsPerRun?: number } = {}): BackfillPolicy {
+  return { kind: 'single_run', ...options };
 }

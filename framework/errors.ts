@@ -76,7 +76,13 @@ export const NON_RETRYABLE_ERROR_TYPES = [
   'SourceRequestError',
   'ExpectationFailedError',
   'UpstreamMissingError',
+  'PartitionError',
 ] as const;
+
+/** Thrown when a partition key is malformed, out of range, in the future, or not one of an asset's partitions. */
+export class PartitionError extends AssayError {
+  readonly type = 'PartitionError';
+}
 
 /** Thrown when an asset reads an upstream asset that has never been published. */
 export class UpstreamMissingError extends AssayError {

@@ -1,6 +1,7 @@
 import type { AssetDefinition } from './asset.js';
 import { didYouMean } from './did-you-mean.js';
 import { AssetGraphError } from './errors.js';
+import { checkPartitionMappings } from './partition-mapping.js';
 import { checkSqlRefs } from './sql-refs.js';
 
 type Edges = ReadonlyMap<string, readonly string[]>;
@@ -44,6 +45,7 @@ export class AssetGraph {
     for (const key of keys) {
       const asset = byKey.get(key)!;
       if (asset.compute.kind === 'sql' && asset.compute.sql !== undefined) checkSqlRefs(asset, keys, asset.compute.sql);
+      checkPartitionMappings(asset);
     }
     return new AssetGraph(byKey, upstream, order);
   }

@@ -14,9 +14,11 @@
  * export default defineDefinitions({ assets: [orders, dailyOrders] });
  * ```
  */
-export { defineAsset, sql, sqlFile, ts, LAYERS } from './asset.js';
+export { defineAsset, singleRunBackfill, sql, sqlFile, ts, LAYERS } from './asset.js';
 export type {
   AssetConfig,
+  BackfillPolicy,
+  PartitionScope,
   AssetContext,
   AssetDefinition,
   AssetLogger,
@@ -30,8 +32,22 @@ export { defineDefinitions } from './definitions.js';
 export type { Definitions, DevSources, StartedDevSources } from './definitions.js';
 export { quoteIdent, quoteLiteral, readParquet } from './sql.js';
 export { AssetGraph } from './graph.js';
+export {
+  allPartitionsMapping,
+  dailyPartitions,
+  hourlyPartitions,
+  identityMapping,
+  monthlyPartitions,
+  partitionForTime,
+  partitionKeysBetween,
+  partitionWindow,
+  staticPartitions,
+  weeklyPartitions,
+  windowMapping,
+} from './partitions.js';
+export type { Cadence, PartitionMapping, PartitionsDefinition, StaticPartitions, TimePartitions } from './partitions.js';
 export { planRun } from './plan.js';
-export type { PlanStep, RunPlan } from './plan.js';
+export type { PlanRequest, PlanStep, RunPlan } from './plan.js';
 export { parseSelection, resolveSelection } from './selection.js';
 export {
   AssayError,
@@ -45,4 +61,5 @@ export {
   SqlError,
   UpstreamMissingError,
   ExpectationFailedError,
+  PartitionError,
 } from './errors.js';

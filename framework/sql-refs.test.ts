@@ -58,13 +58,14 @@ describe('sqlRefs', () => {
   it('rejects an unknown macro', () => {
     expect(refsError("select 1\n\nfrom {{ source('raw', 'a') }}")).toBe(
       `asset 'user', SQL line 3: unknown macro 'source' in {{ source('raw', 'a') }}; ` +
-        `only {{ ref('key') }} is supported`,
+        `only {{ ref('key') }} and {{ partition_key }}, {{ partition_start }}, {{ partition_end }}, {{ timezone }} are supported`,
     );
   });
 
   it('rejects a template that is not a call', () => {
     expect(refsError('select {{ a }}')).toBe(
-      `asset 'user', SQL line 1: {{ a }} is not a ref; only {{ ref('key') }} is supported`,
+      `asset 'user', SQL line 1: {{ a }} is not a ref; only {{ ref('key') }} and {{ partition_key }}, ` +
+        `{{ partition_start }}, {{ partition_end }}, {{ timezone }} are supported`,
     );
   });
 
@@ -89,6 +90,26 @@ describe('resolveRefs', () => {
   it('rejects a malformed template with its line', () => {
     expect(() => resolveRefs('select 1\nfrom {{ ref(a) }}', () => 'x')).toThrow(
       `SQL line 2: {{ ref(a) }} is malformed: ref takes one quoted asset key, e.g. {{ ref('key') }}`,
+    );
+  });
+
+  it('pastes the values of {{ partition_key }}, {{ partition_start }}, {{ partition_end }} and {{ timezone }}', () => {
+    const text = "select * from {{ ref('a') }} where d >= {{ partition_start }} and d < {{partition_end}} -- {{ timezone }} {{ partition_key }}";
+    expect(
+      resolveRefs(text, (key) => `t_${key}`, {
+        partition_key: "'2026-11-30'",
+        partition_start: "'2026-11-30T00:00:00Z'::TIMESTAMPTZ",
+        partition_end: "'2026-12-01T00:00:00Z'::TIMESTAMPTZ",
+        timezone: "'UTC'",
+      }),
+    ).toBe(
+      "select * from t_a where d >= '2026-11-30T00:00:00Z'::TIMESTAMPTZ and d < '2026-12-01T00:00:00Z'::TIMESTAMPTZ -- 'UTC' '2026-11-30'",
+    );
+  });
+
+  it('names a partition variable that has no value, as in an unpartitioned asset', () => {
+    expect(() => resolveRefs('select 1\nwhere d = {{ partition_key }}', (key) => key)).toThrow(
+      'SQL line 2: {{ partition_key }} has no value here: the asset is not partitioned',
     );
   });
 });

@@ -15,7 +15,23 @@ export interface SqlRef {
 
 type Fail = (problem: string, line: number) => never;
 
+/**
+ * Values a partitioned asset's SQL may use, each pasted as a SQL literal: `{{ partition_key }}` (the first key
+ * materialized), `{{ partition_start }}` and `{{ partition_end }}` (TIMESTAMPTZ bounds of the time window, end
+ * excluded), `{{ timezone }}` (the partitions' time zone).
+ */
+export const SQL_VARIABLES = ['partition_key', 'partition_start', 'partition_end', 'timezone'] as const;
+export type SqlVariable = (typeof SQL_VARIABLES)[number];
+
+interface SqlVar {
+  readonly variable: SqlVariable;
+  readonly start: number;
+  readonly end: number;
+  readonly line: number;
+}
+
 const REF = /^\s*ref\s*\(\s*(['"])([^'"]*)\1\s*\)\s*$/;
+const VAR = new RegExp(`^\\s*(${SQL_VARIABLES.join('|')})\\s*$`);
 const CALL = /^\s*([A-Za-z_]\w*)\s*\(/;
 
 /**
@@ -29,7 +45,7 @@ export function sqlRefs(asset: AssetDefinition, text?: string): SqlRef[] {
   if (sql === undefined) throw new AssetGraphError(`asset '${asset.key}': the SQL of ${compute.file} has not been read`);
   return scan(sql, (problem, line) => {
     throw new AssetGraphError(`asset '${asset.key}', ${location(compute.file, line)}: ${problem}`);
-  });
+  }).filter(isRef);
 }
 
 /** Throws unless every ref in the asset's SQL (`text`) names one of its deps. */
@@ -48,22 +64,46 @@ export function checkSqlRefs(asset: AssetDefinition, allKeys: Iterable<string>, 
   }
 }
 
-/** `sql` with each `{{ ref('key') }}` replaced by `resolve(key)`. */
-export function resolveRefs(sql: string, resolve: (key: string) => string): string {
-  const refs = scan(sql, (problem, line) => {
+/**
+ * `sql` with each `{{ ref('key') }}` replaced by `resolve(key)`, and each `{{ variable }}` by its value in
+ * `variables` (an error names a variable that has none, e.g. a partition bound in an unpartitioned asset).
+ */
+export function resolveRefs(
+  sql: string,
+  resolve: (key: string) => string,
+  variables: Partial<Record<SqlVariable, string>> = {},
+): string {
+  const items = scan(sql, (problem, line) => {
     throw new AssetGraphError(`${location(undefined, line)}: ${problem}`);
   });
   let out = '';
   let from = 0;
-  for (const ref of refs) {
-    out += sql.slice(from, ref.start) + resolve(ref.key);
-    from = ref.end;
+  for (const item of items) {
+    let value: string;
+    if (isRef(item)) {
+      value = resolve(item.key);
+    } else {
+      const given = variables[item.variable];
+      if (given === undefined) {
+        throw new AssetGraphError(
+          `${location(undefined, item.line)}: {{ ${item.variable} }} has no value here: ` +
+            (item.variable === 'partition_key' ? 'the asset is not partitioned' : 'the asset has no time partitions'),
+        );
+      }
+      value = given;
+    }
+    out += sql.slice(from, item.start) + value;
+    from = item.end;
   }
   return out + sql.slice(from);
 }
 
-function scan(sql: string, fail: Fail): SqlRef[] {
-  const refs: SqlRef[] = [];
+function isRef(item: SqlRef | SqlVar): item is SqlRef {
+  return 'key' in item;
+}
+
+function scan(sql: string, fail: Fail): (SqlRef | SqlVar)[] {
+  const refs: (SqlRef | SqlVar)[] = [];
   let start = sql.indexOf('{{');
   while (start >= 0) {
     const line = lineAt(sql, start);
@@ -71,6 +111,12 @@ function scan(sql: string, fail: Fail): SqlRef[] {
     if (close < 0) fail(`'{{' is never closed by '}}'`, line);
     const end = close + 2;
     const inner = sql.slice(start + 2, close);
+    const variable = VAR.exec(inner);
+    if (variable) {
+      refs.push({ variable: variable[1] as SqlVariable, start, end, line });
+      start = sql.indexOf('{{', end);
+      continue;
+    }
     const ref = REF.exec(inner);
     if (!ref || !ref[2]) fail(describeMalformed(inner, sql.slice(start, end)), line);
     refs.push({ key: ref[2], start, end, line });
@@ -84,7 +130,7 @@ function describeMalformed(inner: string, template: string): string {
   const macro = CALL.exec(inner)?.[1];
   if (macro === 'ref') return `${shown} is malformed: ref takes one quoted asset key, e.g. {{ ref('key') }}`;
   const what = macro === undefined ? `${shown} is not a ref` : `unknown macro '${macro}' in ${shown}`;
-  return `${what}; only {{ ref('key') }} is supported`;
+  return `${what}; only {{ ref('key') }} and {{ ${SQL_VARIABLES.join(' }}, {{ ')} }} are supported`;
 }
 
 function lineAt(text: string, offset: number): number {

@@ -68,7 +68,15 @@ export function graphJob(ctx: LineageContext): Job {
 
 export function graphRunEvent(
   ctx: LineageContext,
-  input: { eventType: EventType; graph: GraphRunRef; partition?: string; error?: string; eventTime?: Date },
+  input: {
+    eventType: EventType;
+    graph: GraphRunRef;
+    partition?: string;
+    /** A scheduled run's nominal time (epoch ms). */
+    nominalTime?: number;
+    error?: string;
+    eventTime?: Date;
+  },
 ): RunEvent {
   return runEvent({
     eventType: input.eventType,
@@ -78,7 +86,7 @@ export function graphRunEvent(
       runId: graphRunId(input.graph),
       facets: {
         processing_engine: processingEngineFacet(),
-        ...partitionFacets(input.partition),
+        ...(input.nominalTime === undefined ? {} : { nominalTime: nominalTimeFacet({ start: new Date(input.nominalTime) }) }),
         ...(input.error ? { errorMessage: errorMessageFacet(input.error) } : {}),
       },
     },
@@ -89,8 +97,11 @@ export interface AssetEventInput {
   eventType: EventType;
   graph: GraphRunRef;
   key: string;
+  /** The partition (or range `first..last`) materialized. */
   partition?: string;
-  /** Asset workflow start, epoch ms. */
+  /** The time window of the partitions materialized (epoch ms, end excluded): the run's nominal time. */
+  window?: { start: number; end: number };
+  /** When the step was scheduled, epoch ms: the same on every attempt. */
   startedAt: number;
   /** On COMPLETE (and on a FAIL after compute): what was produced. */
   output?: { schema: ColumnSchema[]; rows: number; bytes: number };
@@ -115,7 +126,9 @@ export function assetRunEvent(ctx: LineageContext, input: AssetEventInput): RunE
       facets: {
         parent: parentFacet({ run: parentRun, job: graphJob }),
         processing_engine: processingEngineFacet(),
-        ...partitionFacets(input.partition),
+        ...(input.window
+          ? { nominalTime: nominalTimeFacet({ start: new Date(input.window.start), end: new Date(input.window.end) }) }
+          : {}),
         ...(input.error ? { errorMessage: errorMessageFacet(input.error) } : {}),
       },
     },
@@ -177,12 +190,6 @@ function describe(asset: AssetDefinition, column: string): { description?: strin
   return description ? { description } : {};
 }
 
-/** A partition key that is a date (`YYYY-MM-DD`) is the run's nominal day. */
-function partitionFacets(partition: string | undefined) {
-  if (partition === undefined || !/^\d{4}-\d{2}-\d{2}$/.test(partition)) return {};
-  const start = new Date(`${partition}T00:00:00Z`);
-  return { nominalTime: nominalTimeFacet({ start, end: new Date(start.getTime() + 86_400_000) }) };
-}
 
 /** Expectation results as data-quality facets on the checked dataset. */
 function checkFacets(checks: ValidationResult): DatasetFacets {

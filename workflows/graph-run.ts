@@ -14,6 +14,7 @@ import {
   ASSAY_PARTITIONS,
   GRAPH_RUN_FAILED,
   progressQuery,
+  SCHEDULED_START_TIME,
   type AssetRunResult,
   type GraphRunInput,
   type GraphRunResult,
@@ -40,6 +41,8 @@ export async function graphRun(input: GraphRunInput = {}): Promise<GraphRunResul
   }
   const selection = input.selection?.trim() || '*';
   const partition = input.partition === undefined ? {} : { partition: input.partition };
+  const scheduledAt = info.typedSearchAttributes.get(SCHEDULED_START_TIME);
+  const nominal = scheduledAt === undefined ? {} : { nominalTime: scheduledAt.getTime() };
   const graph = { workflowId: info.workflowId, temporalRunId: info.runId, startedAt: info.startTime.getTime() };
   const result: GraphRunResult = {
     runId: info.runId,
@@ -51,11 +54,19 @@ export async function graphRun(input: GraphRunInput = {}): Promise<GraphRunResul
   };
   setHandler(progressQuery, () => result);
 
-  const { plan, searchAttributes } = await planGraphRun({ selection, graph, ...partition });
+  const { plan, searchAttributes } = await planGraphRun({
+    selection,
+    graph,
+    ...partition,
+    ...(input.range ? { range: input.range } : {}),
+    ...nominal,
+  });
   if (searchAttributes) {
+    const partitions = [...new Set(plan.steps.flatMap((s) => s.partitions ?? []))];
     upsertSearchAttributes([
       { key: ASSAY_ASSETS, value: [...new Set(plan.steps.map((s) => s.key))] },
-      { key: ASSAY_PARTITIONS, value: [...new Set(plan.steps.flatMap((s) => (s.partition === undefined ? [] : [s.partition])))] },
+      // A keyword list holds a bounded number of values; a long range is found by its first and last partitions.
+      { key: ASSAY_PARTITIONS, value: partitions.length <= 100 ? partitions : [partitions[0]!, partitions[partitions.length - 1]!] },
     ]);
   }
   result.assets = plan.steps.map(pendingResult);
@@ -75,6 +86,7 @@ export async function graphRun(input: GraphRunInput = {}): Promise<GraphRunResul
     status: result.status,
     ...(result.status === 'failed' ? { error: `${failed.length} asset(s) failed` } : {}),
     ...partition,
+    ...nominal,
   });
   if (result.status === 'failed') {
     // Failing the run (not just returning a status) shows it as Failed in the Web UI; the details keep every asset.
@@ -84,9 +96,11 @@ export async function graphRun(input: GraphRunInput = {}): Promise<GraphRunResul
 }
 
 function pendingResult(step: PlanStep): AssetRunResult {
+  const keys = step.partitions ?? [];
   return {
     key: step.key,
-    partition: step.partition ?? null,
+    partition: keys.length === 0 ? null : keys.length === 1 ? keys[0]! : `${keys[0]}..${keys[keys.length - 1]}`,
+    partitions: null,
     status: 'pending',
     rows: null,
     bytes: null,

@@ -50,6 +50,7 @@ export async function runSteps(steps: readonly PlanStep[], results: Map<string, 
         if (downstream.status === 'pending') {
           downstream.status = 'skipped';
           downstream.error = `upstream asset '${result.key}' ${result.status === 'failed' ? 'failed' : 'was skipped'}`;
+          finished(next);
         }
         continue;
       }
@@ -70,13 +71,6 @@ export async function runSteps(steps: readonly PlanStep[], results: Map<string, 
       running.add(task);
     }
     if (running.size > 0) await Promise.race(running);
-  }
-  // Steps still pending were behind a failure that came after they were counted (a failed ancestor's other path).
-  for (const result of results.values()) {
-    if (result.status === 'pending') {
-      result.status = 'skipped';
-      result.error ??= 'an upstream asset did not materialize';
-    }
   }
 }
 
@@ -104,12 +98,13 @@ async function runStep(step: PlanStep, result: AssetRunResult, options: RunSteps
       runId: options.runId,
       graph: options.graph,
       key: step.key,
-      ...(step.partition === undefined ? {} : { partition: step.partition }),
+      ...(step.partitions ? { partitions: step.partitions } : {}),
       scheduledAt,
       maximumAttempts,
     });
     Object.assign(result, {
       status: 'materialized',
+      partitions: done.partitions,
       rows: done.rows,
       bytes: done.bytes,
       computeMs: done.computeMs,
@@ -124,7 +119,7 @@ async function runStep(step: PlanStep, result: AssetRunResult, options: RunSteps
       await reportStepFailure({
         graph: options.graph,
         key: step.key,
-        ...(step.partition === undefined ? {} : { partition: step.partition }),
+        ...(step.partitions ? { partitions: step.partitions } : {}),
         scheduledAt,
         error: result.error!,
       });

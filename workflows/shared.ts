@@ -6,7 +6,13 @@ import { defineQuery } from '@temporalio/workflow';
 export interface GraphRunInput {
   /** Asset selection, e.g. `*`, `dim_glucose_date+`, `group:nightscout and not tag:slow`. Default `*`. */
   selection?: string;
+  /**
+   * The partition of every partitioned asset selected. Default: for a run a Temporal Schedule started, the partition
+   * its nominal time decides; otherwise each time-partitioned asset's latest complete partition.
+   */
   partition?: string;
+  /** Every partition from `from` to `to` (included), in one run (a small backfill; `assay backfill` for large ones). */
+  range?: { from: string; to: string };
   /** How many assets materialize at once (default from the worker's `ASSAY_MAX_PARALLEL`). */
   maxParallel?: number;
 }
@@ -15,7 +21,10 @@ export type AssetStatus = 'pending' | 'running' | 'materialized' | 'failed' | 's
 
 export interface AssetRunResult {
   key: string;
+  /** The partition, or the range `first..last` of a single-run step. */
   partition: string | null;
+  /** Partitions published by the step (0 for an unpartitioned asset). */
+  partitions: number | null;
   status: AssetStatus;
   rows: number | null;
   bytes: number | null;
@@ -54,3 +63,5 @@ export const progressQuery = defineQuery<GraphRunResult>('progress');
 export const ASSAY_ASSETS = defineSearchAttributeKey('AssayAssets', SearchAttributeType.KEYWORD_LIST);
 export const ASSAY_PARTITIONS = defineSearchAttributeKey('AssayPartitions', SearchAttributeType.KEYWORD_LIST);
 export const SEARCH_ATTRIBUTES = { AssayAssets: 'KeywordList', AssayPartitions: 'KeywordList' } as const;
+/** Set by a Temporal Schedule on the runs it starts: their nominal time. */
+export const SCHEDULED_START_TIME = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);

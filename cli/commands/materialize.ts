@@ -27,7 +27,7 @@ export async function materializeCommand(config: AssayConfig, selection: string,
     const definitions = await loadDefinitions(config.definitionsModule);
     // The embedded worker runs these very definitions: a bad selection or partition fails here, at once, rather
     // than after a dev server has started and the run's planning activity has failed on it.
-    planRun(definitions, selection, options.partition);
+    planRun(definitions, { selection, ...(options.partition === undefined ? {} : { partition: options.partition }) });
     const embedded = await startEmbedded(definitions, config);
     try {
       result = await runWithProgress(embedded.client, embedded.config.temporal.taskQueue, input, options.json);
