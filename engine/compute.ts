@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { AssetConfig, AssetContext, AssetDefinition, AssetLogger, PartitionScope } from '../framework/asset.js';
 import type { Definitions } from '../framework/definitions.js';
@@ -9,7 +8,7 @@ import { partitionWindow } from '../framework/partitions.js';
 import { quoteIdent, quoteLiteral, readParquet } from '../framework/sql.js';
 import { resolveRefs, type SqlVariable } from '../framework/sql-refs.js';
 import { arrowToDuckDB, duckDBToArrow } from './arrow-duckdb.js';
-import { assetDir, publishedPath } from './lake.js';
+import { assetDir, publishedPartitionFiles, publishedPath } from './lake.js';
 import { sqlText } from './sql-text.js';
 
 export interface ColumnSchema {
@@ -171,11 +170,12 @@ async function upstreamFiles(request: ComputeRequest, asset: AssetDefinition, ke
         );
       }
     } else {
-      paths = read.keys.map((key) => publishedPath(home, dep, key));
+      const optional = new Set(read.optional ?? []);
+      paths = read.keys.filter((key) => !optional.has(key) || existsSync(publishedPath(home, dep, key))).map((key) => publishedPath(home, dep, key));
     }
     const missing = read.kind === 'all' ? [] : paths.filter((path) => !existsSync(path));
     if (missing.length > 0) {
-      const what = read.kind === 'partitions' ? `partition(s) ${read.keys.filter((_, i) => !existsSync(paths[i]!)).join(', ')} of '${dep.key}'` : `'${dep.key}'`;
+      const what = read.kind === 'partitions' ? `partition(s) ${read.keys.filter((k) => missing.includes(publishedPath(home, dep, k))).join(', ')} of '${dep.key}'` : `'${dep.key}'`;
       throw new UpstreamMissingError(
         `asset '${asset.key}'${keys.length ? ` [${keys.length === 1 ? keys[0] : `${keys[0]} … ${keys[keys.length - 1]}`}]` : ''} needs ${what}, ` +
           `which has not been materialized yet (no ${missing[0]}); materialize it first or select '+${asset.key}'`,
@@ -186,17 +186,6 @@ async function upstreamFiles(request: ComputeRequest, asset: AssetDefinition, ke
   return files;
 }
 
-/** Every published partition file of a partitioned asset, in key order. */
-async function publishedPartitionFiles(home: string, asset: AssetDefinition): Promise<string[]> {
-  const dir = assetDir(home, asset);
-  const prefix = `${asset.partitions!.dimension}=`;
-  const names = await readdir(dir).catch(() => [] as string[]);
-  return names
-    .filter((name) => name.startsWith(prefix))
-    .sort()
-    .map((name) => `${dir}/${name}/data.parquet`)
-    .filter((path) => existsSync(path));
-}
 
 function readerOf(asset: AssetDefinition, upstream: Map<string, string[]>, dep: AssetDefinition | string): string {
   const depKey = typeof dep === 'string' ? dep : dep.key;

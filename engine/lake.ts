@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Layer } from '../framework/asset.js';
 
@@ -49,6 +50,18 @@ export function publishedPath(home: string, asset: AssetLocation, partition?: st
 /** A glob matching every published partition of a partitioned asset. */
 export function allPartitionsGlob(home: string, asset: AssetLocation): string {
   return join(assetDir(home, asset), `${asset.partitions?.dimension ?? 'partition'}=*`, 'data.parquet');
+}
+
+/** Every published partition file of a partitioned asset, in key order. */
+export async function publishedPartitionFiles(home: string, asset: AssetLocation): Promise<string[]> {
+  const dir = assetDir(home, asset);
+  const prefix = `${asset.partitions?.dimension ?? 'partition'}=`;
+  const names = await readdir(dir).catch(() => [] as string[]);
+  return names
+    .filter((name) => name.startsWith(prefix))
+    .sort()
+    .map((name) => join(dir, name, 'data.parquet'))
+    .filter((path) => existsSync(path));
 }
 
 export function stagingPath(home: string, runId: string, asset: AssetLocation, partition?: string): string {

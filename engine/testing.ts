@@ -13,9 +13,9 @@ import { dirname, join } from 'node:path';
 import type { AssetDefinition } from '../framework/asset.js';
 import type { Definitions } from '../framework/definitions.js';
 import { planRun } from '../framework/plan.js';
-import { quoteLiteral } from '../framework/sql.js';
+import { quoteLiteral, readParquet } from '../framework/sql.js';
 import { withConnection } from './duckdb.js';
-import { publishedPath, temporarySibling } from './lake.js';
+import { allPartitionsGlob, publishedPath, temporarySibling } from './lake.js';
 import { materialize, type EngineConfig } from './materialize.js';
 import type { MaterializationRecord } from './publish.js';
 
@@ -65,10 +65,11 @@ export async function seedAsset(home: string, asset: AssetDefinition, query: str
   return path;
 }
 
-/** Reads a published asset's rows as plain JSON-friendly objects. */
+/** Reads a published asset's rows (of one partition, or of all, in key order) as plain JSON-friendly objects. */
 export async function readAsset(home: string, asset: AssetDefinition, partition?: string): Promise<Record<string, unknown>[]> {
+  const path = asset.partitions && partition === undefined ? allPartitionsGlob(home, asset) : publishedPath(home, asset, partition);
   return withConnection(async (c) => {
-    const reader = await c.runAndReadAll(`SELECT * FROM read_parquet(${quoteLiteral(publishedPath(home, asset, partition))})`);
+    const reader = await c.runAndReadAll(`SELECT * FROM ${readParquet(path)}`);
     return reader.getRowObjectsJson() as Record<string, unknown>[];
   });
 }

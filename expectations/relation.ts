@@ -1,6 +1,6 @@
 /** The relation under validation: its columns (read by preparing a query, not running it) and data files. */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { quoteIdent, quoteLiteral } from '../framework/sql.js';
+import { quoteIdent, quoteLiteral, readParquet } from '../framework/sql.js';
 import { InvalidDataError, SqlError } from '../framework/errors.js';
 import type { ColumnInfo } from './column-types.js';
 
@@ -27,7 +27,8 @@ export async function describeRelation(connection: DuckDBConnection, relation: s
 /** SQL reading a `.parquet` or `.csv` (optionally compressed) file. */
 export function fileRelation(path: string): string {
   const lower = path.toLowerCase();
-  if (lower.endsWith('.parquet')) return `read_parquet(${quoteLiteral(path)})`;
+  // A file in a partition folder (`date=2026-11-30/`) holds all its columns: the folder name is not one of them.
+  if (lower.endsWith('.parquet')) return readParquet(path);
   if (/\.(csv|tsv)(\.gz|\.zst)?$/.test(lower)) return `read_csv(${quoteLiteral(path)})`;
   throw new InvalidDataError(`cannot validate ${path}: expected a .parquet or .csv file`);
 }

@@ -128,7 +128,7 @@ describe('validateFile', () => {
 
   it('validates a Parquet file against suite files', async () => {
     const result = await validateFile(join(dir, 'readings.parquet'), [fixture('fifteen_expectations.json')]);
-    expect(result).toMatchObject({ success: true, meta: { scans: 1, relation: `read_parquet(${quoteLiteral(join(dir, 'readings.parquet'))})` } });
+    expect(result).toMatchObject({ success: true, meta: { scans: 1, relation: `read_parquet(${quoteLiteral(join(dir, 'readings.parquet'))}, hive_partitioning = false)` } });
     assertValidResults(result);
   });
 

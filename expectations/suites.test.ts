@@ -16,12 +16,14 @@ const TABLES: Record<string, (flaw: boolean) => string> = {
   raw_nightscout_entries: (flaw) => `
     SELECT 's1' AS subject_id, CASE WHEN ${flaw} AND i = 1 THEN 'e0' ELSE 'e' || i END AS _id, 'sgv' AS type,
       (100 + i)::INTEGER AS sgv, 1700000000000 + i * 300000 AS date, '2023-11-14T22:13:20Z' AS date_string,
-      'Flat' AS direction, 4 AS trend, 'xdrip' AS device, 0 AS utc_offset, '2023-11-14T22:13:20Z' AS sys_time
+      'Flat' AS direction, 4 AS trend, 'xdrip' AS device, 0 AS utc_offset, '2023-11-14T22:13:20Z' AS sys_time,
+      DATE '2023-11-14' AS local_date
     FROM range(5) r(i)`,
   stg_nightscout_glucose: (flaw) => `
     SELECT 's1' AS subject_id, 'e' || i AS entry_id, make_timestamptz(1700000000000000 + i * 300000000) AS reading_ts,
       CASE WHEN ${flaw} AND i = 2 THEN 10 ELSE 100 + i END::INTEGER AS sgv_mg_dl,
-      CASE WHEN i = 3 THEN NULL ELSE 'Flat' END AS direction, 4 AS trend, 'xdrip' AS device, 0 AS utc_offset_min
+      CASE WHEN i = 3 THEN NULL ELSE 'Flat' END AS direction, 4 AS trend, 'xdrip' AS device, 0 AS utc_offset_min,
+      DATE '2023-11-14' AS local_date
     FROM range(5) r(i)`,
   int_glucose_enriched: (flaw) => `
     SELECT 's1' AS subject_id, 'e' || i AS entry_id, make_timestamptz(1700000000000000 + i * 300000000) AS reading_ts,

@@ -15,6 +15,8 @@ export interface StartedDevSources {
   readonly env: Readonly<Record<string, string>>;
   /** `[label, value]` lines for the "where to look" summary. */
   readonly describe: readonly (readonly [string, string])[];
+  /** The partitions the samples have data for: what a local run materializes. */
+  readonly range?: { readonly from: string; readonly to: string };
   stop(): Promise<void>;
 }
 

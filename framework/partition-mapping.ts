@@ -6,7 +6,8 @@ import { samePartitions, shiftPartition, type PartitionMapping } from './partiti
 export type UpstreamRead =
   | { readonly kind: 'whole' }
   | { readonly kind: 'all' }
-  | { readonly kind: 'partitions'; readonly keys: readonly string[] };
+  /** `optional`: the look-back part of a window (days before the one computed), read when published. */
+  | { readonly kind: 'partitions'; readonly keys: readonly string[]; readonly optional?: readonly string[] };
 
 /** The mapping in force between `asset` and a partitioned `dep`: declared, or the default. */
 export function mappingOf(asset: AssetDefinition, dep: AssetDefinition): PartitionMapping {
@@ -22,13 +23,17 @@ export function upstreamRead(asset: AssetDefinition, dep: AssetDefinition, keys:
   if (mapping.kind === 'all' || keys.length === 0) return { kind: 'all' };
   if (mapping.kind === 'identity') return { kind: 'partitions', keys };
   const wanted = new Set<string>();
+  const required = new Set<string>();
   for (const key of keys) {
     for (let offset = mapping.startOffset; offset <= mapping.endOffset; offset++) {
       const shifted = shiftPartition(dep.partitions, key, offset);
-      if (shifted !== undefined) wanted.add(shifted);
+      if (shifted === undefined) continue;
+      wanted.add(shifted);
+      if (offset >= 0) required.add(shifted);
     }
   }
-  return { kind: 'partitions', keys: [...wanted].sort() };
+  const optional = [...wanted].filter((k) => !required.has(k)).sort();
+  return { kind: 'partitions', keys: [...wanted].sort(), ...(optional.length ? { optional } : {}) };
 }
 
 /** Throws unless every partitioned dependency of `asset` has a mapping that can hold. */

@@ -41,7 +41,10 @@ export type PartitionsDefinition = TimePartitions | StaticPartitions;
 export type PartitionMapping =
   /** The upstream partition with the same key (the default between two assets partitioned alike). */
   | { readonly kind: 'identity' }
-  /** The upstream partitions `key + startOffset … key + endOffset` (time partitions), those before its start left out. */
+  /**
+   * The upstream partitions `key + startOffset … key + endOffset` (time partitions), those before its start left out.
+   * The ones before `key` (a look-back) are read if published: a day not published yet counts as a day without data.
+   */
   | { readonly kind: 'window'; readonly startOffset: number; readonly endOffset: number }
   /** Every published partition (the default for an unpartitioned asset). */
   | { readonly kind: 'all' };

@@ -14,6 +14,8 @@ export interface EmbeddedTemporal {
   config: AssayConfig;
   /** `[label, value]` lines about the sample sources that were started. */
   describe: readonly (readonly [string, string])[];
+  /** The partitions the sample sources have data for, if they said. */
+  range: { from: string; to: string } | undefined;
   stop(): Promise<void>;
 }
 
@@ -44,6 +46,7 @@ export async function startEmbedded(
       worker,
       config: workerConfig,
       describe: sources?.describe ?? [],
+      range: sources?.range ? { ...sources.range } : undefined,
       async stop() {
         worker.shutdown();
         await running;

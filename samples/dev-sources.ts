@@ -4,9 +4,13 @@ import type { AssetConfig, DevSources, StartedDevSources } from '../framework/in
 import { startSimulator } from './nightscout-simulator/index.js';
 import { generateSampleNights } from './psg/sample-nights.js';
 
+const SAMPLE_DAYS = 14;
+const DAY_MS = 86_400_000;
+
 /**
  * The sample project's sources for a local run (`npm start`, `--embedded`): when no Nightscout site is configured, a
- * simulator with 14 days of 3 subjects, handed to the worker as `NIGHTSCOUT_URL`; when no PSG folder is
+ * simulator with the 14 days of 3 subjects up to today (UTC), handed to the worker as `NIGHTSCOUT_URL`, and those days
+ * as the run's range (so the daily schedule's partition, yesterday, has readings too); when no PSG folder is
  * configured, generated sample nights (2 subjects × 1 night × 2 h of EDF+ with hypnograms, studies.csv and
  * events.csv) in `${ASSAY_HOME}/samples/psg`, generated once and handed over as `ASSAY_PSG_DIR`.
  */
@@ -24,9 +28,16 @@ export const sampleSources: DevSources = {
     }
     const nightscoutConfigured = Boolean(config.env.NIGHTSCOUT_URL) || config.settings.nightscout !== undefined;
     if (nightscoutConfigured) return { env, describe, stop: async () => {} };
-    const nightscout = await startSimulator({ subjects: 3, days: 14, seed: 42 });
+    const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
+    const nightscout = await startSimulator({ subjects: 3, days: SAMPLE_DAYS, seed: 42, end: today });
     env.NIGHTSCOUT_URL = nightscout.sites.map((s) => `${s.subjectId}=${s.baseUrl}`).join(',');
     describe.push(['Nightscout sim', nightscout.sites.map((s) => s.baseUrl).join(' ')]);
-    return { env, describe, stop: () => nightscout.close() };
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    return {
+      env,
+      describe,
+      range: { from: day(today - SAMPLE_DAYS * DAY_MS), to: day(today - DAY_MS) },
+      stop: () => nightscout.close(),
+    };
   },
 };

@@ -7,15 +7,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quoteLiteral } from '../../framework/sql.js';
 import { readAsset } from '../../engine/testing.js';
+import { dailyPartitions } from '../../framework/index.js';
 import { glucoseModelsFrom } from './glucose-models.test-helpers.js';
-import {
-  dimGlucoseDate,
-  factGlucoseReadings,
-  intGlucoseEnriched,
-  martGlucoseHourlyPatterns,
-  martGlucoseOverview,
-  stgNightscoutGlucose,
-} from './assets.js';
+import { nightscoutAssetsFor } from './assets.js';
+
+// The fixture's group keeps days in New York time (UTC−5 in January): a reading's local date, hour and weekday are
+// its time there, and so is the day partition it belongs to.
+const NEW_YORK = nightscoutAssetsFor(dailyPartitions({ start: '2023-12-01', timezone: 'America/New_York' }));
+const { dimGlucoseDate, factGlucoseReadings, intGlucoseEnriched, martGlucoseHourlyPatterns, martGlucoseOverview, stgNightscoutGlucose } =
+  NEW_YORK;
 
 type Row = Record<string, unknown>;
 
@@ -70,10 +70,10 @@ function only(rows: Row[], match: Row): Row {
 const A = 'subject_a';
 const B = 'subject_b';
 
-// subject_a, uploader at UTC (offset 0, or none at all → treated as 0).
+// subject_a (its uploader at UTC, or sending no offset): UTC 08:00–12:05 is 03:00–07:05 in New York, same dates.
 //   Mon 2024-01-01: the eight consensus boundaries 5 min apart, then a 20-min gap, a 5-min and a 15-min step.
 //   Tue 2024-01-02: no readings.  Wed 01-03, Thu 01-04: two readings each.  Fri–Sun: none.  Mon 01-08: two.
-// subject_b, uploader at UTC−5 (offset −300): UTC 2024-01-01 04:50 is local Sun 2023-12-31 23:50.
+// subject_b (its uploader at UTC−5 too): UTC 2024-01-01 04:50 is New York Sun 2023-12-31 23:50.
 const ENTRIES: RawEntry[] = [
   { subject: A, id: 'a-0101-0800', at: '2024-01-01T08:00:00Z', sgv: 53, offset: 0 },
   { subject: A, id: 'a-0101-0805', at: '2024-01-01T08:05:00Z', sgv: 54, offset: 0 },
@@ -115,10 +115,10 @@ describe('Nightscout glucose models on a hand-made fixture', () => {
   const rows: Record<string, Row[]> = {};
 
   beforeAll(async () => {
-    const models = await glucoseModelsFrom(rawEntriesSql(ENTRIES));
+    const models = await glucoseModelsFrom(rawEntriesSql(ENTRIES), NEW_YORK.all);
     home = models.home;
     const records = models.records;
-    expect(records.map((r) => r.asset).sort()).toEqual([
+    expect([...new Set(records.map((r) => r.asset))].sort()).toEqual([
       'dim_glucose_date',
       'fact_glucose_readings',
       'int_glucose_enriched',
@@ -224,7 +224,7 @@ describe('Nightscout glucose models on a hand-made fixture', () => {
       expect(byId('b-0101-0800').delta_mg_dl).toBeNull();
     });
 
-    it('derives local date, hour and weekday from UTC plus the uploader offset', () => {
+    it('derives local date, hour and weekday in the partitions’ time zone', () => {
       const local = (id: string) => {
         const r = only(rows.int_glucose_enriched!, { entry_id: id });
         return [r.local_date, r.local_hour, r.day_of_week];
@@ -234,9 +234,9 @@ describe('Nightscout glucose models on a hand-made fixture', () => {
       // UTC 05:00 − 5 h = local Mon 2024-01-01 00:00.
       expect(local('b-0101-0500')).toEqual(['2024-01-01', 0, 1]);
       expect(local('b-0101-0800')).toEqual(['2024-01-01', 3, 1]);
-      // Offset 0, and no offset at all (treated as 0).
-      expect(local('a-0101-0915')).toEqual(['2024-01-01', 9, 1]);
-      expect(local('a-0103-1205')).toEqual(['2024-01-03', 12, 3]);
+      // subject_a, whatever its uploader's offset (0, or none at all): UTC 09:15 is 04:15 in New York.
+      expect(local('a-0101-0915')).toEqual(['2024-01-01', 4, 1]);
+      expect(local('a-0103-1205')).toEqual(['2024-01-03', 7, 3]);
     });
   });
 
@@ -253,7 +253,8 @@ describe('Nightscout glucose models on a hand-made fixture', () => {
     const day = (subject: string, date: string) => only(rows.dim_glucose_date!, { subject_id: subject, local_date: date });
 
     it('has one row per subject and local day with readings', () => {
-      expect(rows.dim_glucose_date!.map((r) => `${r.subject_id} ${r.local_date}`)).toEqual([
+      // Read across the day partitions: day by day, each day's rows by subject.
+      expect(rows.dim_glucose_date!.map((r) => `${r.subject_id} ${r.local_date}`).sort()).toEqual([
         `${A} 2024-01-01`,
         `${A} 2024-01-03`,
         `${A} 2024-01-04`,
@@ -312,7 +313,7 @@ describe('Nightscout glucose models on a hand-made fixture', () => {
       expect(num(mon.gmi_pct)).toBeCloseTo(7.0176, 10);
     });
 
-    it('assigns readings to the local day the uploader offset puts them in', () => {
+    it('assigns readings to their day in the partitions’ time zone', () => {
       // subject_b, local Sun 2023-12-31: 200, 210 → mean 205, SD √50 = 7.07107, CV 3.44930 %, all > 180.
       const sun = day(B, '2023-12-31');
       expect(num(sun.reading_count)).toBe(2);
@@ -395,10 +396,10 @@ describe('Nightscout glucose models on a hand-made fixture', () => {
 
     it('has one row per subject, local weekday and hour with readings', () => {
       expect(rows.mart_glucose_hourly_patterns!.map((r) => `${r.subject_id} ${r.day_of_week} ${r.local_hour}`)).toEqual([
-        `${A} 1 8`,
-        `${A} 1 9`,
-        `${A} 3 12`,
-        `${A} 4 12`,
+        `${A} 1 3`,
+        `${A} 1 4`,
+        `${A} 3 7`,
+        `${A} 4 7`,
         `${B} 0 23`,
         `${B} 1 0`,
         `${B} 1 3`,
@@ -406,19 +407,19 @@ describe('Nightscout glucose models on a hand-made fixture', () => {
     });
 
     it('computes continuous quartiles across weeks of the same weekday and hour', () => {
-      // Mondays 09h: 01-01 100, 110 and 01-08 120, 190 → sorted 100 110 120 190, n = 4, mean 520/4 = 130.
+      // Mondays 09h UTC, 04h in New York: 01-01 100, 110 and 01-08 120, 190 → sorted 100 110 120 190, n = 4, mean 520/4 = 130.
       // Type-7 positions (n−1)·p: 0.75 → 100 + 0.75·10 = 107.5; 1.5 → 110 + 0.5·10 = 115; 2.25 → 120 + 0.25·70 = 137.5.
       // In range: 100 110 120 → 75 %.
-      const mon9 = slot(A, 1, 9);
+      const mon9 = slot(A, 1, 4);
       expect(num(mon9.reading_count)).toBe(4);
       expect(num(mon9.mean_mg_dl)).toBeCloseTo(130, 10);
       expect(num(mon9.p25_mg_dl)).toBeCloseTo(107.5, 10);
       expect(num(mon9.median_mg_dl)).toBeCloseTo(115, 10);
       expect(num(mon9.p75_mg_dl)).toBeCloseTo(137.5, 10);
       expect(num(mon9.tir_pct)).toBeCloseTo(75, 10);
-      // Monday 08h: 53 54 69 70 90 180 181 250 251, n = 9, mean 1198/9 = 133.111; positions 2, 4, 6 fall on
+      // Monday 08h UTC, 03h in New York: 53 54 69 70 90 180 181 250 251, n = 9, mean 1198/9 = 133.111; positions 2, 4, 6 fall on
       // values: 69, 90, 181. In range: 70 90 180 → 3/9 = 33.33 %.
-      const mon8 = slot(A, 1, 8);
+      const mon8 = slot(A, 1, 3);
       expect(num(mon8.reading_count)).toBe(9);
       expect(num(mon8.mean_mg_dl)).toBeCloseTo(1198 / 9, 10);
       expect([mon8.p25_mg_dl, mon8.median_mg_dl, mon8.p75_mg_dl].map(num)).toEqual([69, 90, 181]);

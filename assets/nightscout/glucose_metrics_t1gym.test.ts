@@ -13,14 +13,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quoteLiteral } from '../../framework/sql.js';
 import { readAsset } from '../../engine/testing.js';
+import { dailyPartitions } from '../../framework/index.js';
 import { glucoseModelsFrom } from './glucose-models.test-helpers.js';
-import {
-  dimGlucoseDate,
-  intGlucoseEnriched,
-  martGlucoseHourlyPatterns,
-  martGlucoseOverview,
-  stgNightscoutGlucose,
-} from './assets.js';
+import { nightscoutAssetsFor } from './assets.js';
+
+// Days in UTC (the uploader's offset is 0 too), from 2020 on.
+const GROUP = nightscoutAssetsFor(dailyPartitions({ start: '2020-01-01' }));
+const { dimGlucoseDate, intGlucoseEnriched, martGlucoseHourlyPatterns, martGlucoseOverview, stgNightscoutGlucose } = GROUP;
 
 const FIXTURE = fileURLToPath(
   new URL('../../test/fixtures/nightscout/metrics/t1gym_entries_day.json', import.meta.url),
@@ -43,7 +42,7 @@ describe('Nightscout glucose models on a real day of t1gym entries', () => {
   let home: string;
 
   beforeAll(async () => {
-    ({ home } = await glucoseModelsFrom(RAW_FROM_FIXTURE));
+    ({ home } = await glucoseModelsFrom(RAW_FROM_FIXTURE, GROUP.all));
   });
 
   afterAll(async () => {

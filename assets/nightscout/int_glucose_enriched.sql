@@ -1,6 +1,8 @@
 -- Readings with local calendar fields, consensus glucose category and change from the previous reading.
--- Local time = UTC time + the uploader's utcOffset (0 when the uploader sent none).
--- Change and rate are null for a subject's first reading and across gaps of more than 15 minutes.
+-- Local time is the reading's time in the partitions' time zone ({{ timezone }}), so a reading's local date is the
+-- day partition it belongs to; the uploader's own UTC offset is kept as utc_offset_min.
+-- Change and rate are null for a subject's first reading and across gaps of more than 15 minutes. The day before the
+-- partition is read too (a one-day window), so the first reading after midnight has its predecessor.
 with readings as (
     select * from {{ ref('stg_nightscout_glucose') }}
 ),
@@ -9,8 +11,8 @@ with readings as (
 localized as (
     select
         *,
-        epoch_ms(reading_ts)                                                             as reading_ms,
-        make_timestamp((epoch_ms(reading_ts) + coalesce(utc_offset_min, 0) * 60000) * 1000) as local_ts
+        epoch_ms(reading_ts)                              as reading_ms,
+        timezone({{ timezone }}, reading_ts)               as local_ts
     from readings
 ),
 
@@ -51,6 +53,7 @@ final as (
         device,
         utc_offset_min
     from with_previous
+    where reading_ts >= {{ partition_start }} and reading_ts < {{ partition_end }}
 )
 
 select * from final

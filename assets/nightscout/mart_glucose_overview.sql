@@ -1,4 +1,5 @@
 -- Daily overview per subject: the daily metrics, a 7-calendar-day rolling GMI and day-over-day changes.
+-- A partition reads its own day of dim_glucose_date and the 6 days before it (a window mapping), and keeps its own.
 -- Rolling GMI uses the mean of every reading in the 7 calendar days ending on the row's date (days without
 -- readings simply contribute none). Day-over-day changes compare with the previous calendar day and are null
 -- when that day has no readings.
@@ -38,6 +39,8 @@ final as (
         mean_mg_dl - previous_mean_mg_dl         as mean_change_mg_dl,
         tir_pct - previous_tir_pct               as tir_change_pct
     from with_previous
+    where local_date >= timezone({{ timezone }}, {{ partition_start }})::date
+      and local_date <  timezone({{ timezone }}, {{ partition_end }})::date
 )
 
 select * from final

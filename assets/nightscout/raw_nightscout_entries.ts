@@ -1,24 +1,22 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
-import { defineAsset, InvalidDocumentError, quoteLiteral, ts, type AssetContext } from '../../framework/index.js';
-import { fetchEntries, type NightscoutSite } from '../../sources/nightscout/client.js';
+import {
+  defineAsset,
+  InvalidDataError,
+  InvalidDocumentError,
+  quoteLiteral,
+  singleRunBackfill,
+  ts,
+  type AssetContext,
+  type BackfillPolicy,
+  type TimePartitions,
+} from '../../framework/index.js';
+import { fetchEntryPages, type NightscoutSite } from '../../sources/nightscout/client.js';
+import { parseEntries } from '../../sources/nightscout/entry.js';
+import { entriesFromPages } from '../../sources/nightscout/entries-sql.js';
 import { loadNightscoutSites } from './sites.js';
-
-const COLUMNS = {
-  subject_id: 'VARCHAR',
-  _id: 'VARCHAR',
-  type: 'VARCHAR',
-  sgv: 'INTEGER',
-  date: 'BIGINT',
-  date_string: 'VARCHAR',
-  direction: 'VARCHAR',
-  trend: 'INTEGER',
-  device: 'VARCHAR',
-  utc_offset: 'INTEGER',
-  sys_time: 'VARCHAR',
-} as const;
 
 /**
  * `NIGHTSCOUT_HTTP_RETRIES` / `NIGHTSCOUT_TIMEOUT_MS` tune the client (the activity retries on top of them);
@@ -41,93 +39,146 @@ function httpOptions(env: Readonly<Record<string, string | undefined>>): { retri
   };
 }
 
-/** Writes a site's pages as JSON-lines files under `prefix`, one file per page; returns their paths. */
+interface SpooledPage {
+  file: string;
+  subjectId: string;
+  url: string;
+  since: number;
+  until: number;
+}
+
+/** Writes every response of a site for the window as it came (a JSON array) to a file of its own. */
 async function spoolSite(
   site: NightscoutSite,
   prefix: string,
+  window: { since: number; until: number },
   http: { retries?: number; timeoutMs?: number },
   ctx: AssetContext,
-): Promise<string[]> {
-  const files: string[] = [];
-  for await (const entries of fetchEntries(site, http)) {
-    const file = `${prefix}-${files.length}.jsonl`;
-    const lines = entries.map((e) =>
-      JSON.stringify({
-        subject_id: site.subjectId,
-        _id: e._id,
-        type: e.type,
-        sgv: e.sgv ?? null,
-        date: e.date,
-        date_string: e.dateString ?? null,
-        direction: e.direction ?? null,
-        trend: e.trend ?? null,
-        device: e.device ?? null,
-        utc_offset: e.utcOffset ?? null,
-        sys_time: e.sysTime ?? null,
-      }),
-    );
-    await writeFile(file, lines.join('\n') + '\n');
-    files.push(file);
-    ctx.heartbeat({ subject: site.subjectId, page: files.length });
+): Promise<SpooledPage[]> {
+  const pages: SpooledPage[] = [];
+  for await (const page of fetchEntryPages(site, { ...http, since: window.since, until: window.until, pageSize: 50_000 })) {
+    const file = `${prefix}-${pages.length}.json`;
+    await writeFile(file, page.text);
+    pages.push({ file, subjectId: site.subjectId, url: page.url, ...window });
+    ctx.heartbeat({ subject: site.subjectId, page: pages.length });
   }
-  ctx.log.info('fetched Nightscout site', { subject: site.subjectId, pages: files.length });
-  return files;
+  return pages;
 }
 
 /**
- * Every entry of every configured Nightscout site, as the API returns it (all entry types), one row per
- * subject and `_id`. Pages are spooled to JSON-lines files and loaded by DuckDB's JSON reader, which keeps
- * years of readings out of the JavaScript heap.
+ * Raw Nightscout entries, fetched per partition window. A partition is a day in the partitions' time zone:
+ * `find[date][$gte]` / `[$lt]` are the epoch milliseconds of its start and end (on a DST change, 23 or 25 hours), so
+ * each day's files hold exactly the readings taken that day. A single run covers a range of days with one request
+ * per site and page, and one DuckDB query writing a folder per day.
  */
-export const rawNightscoutEntries = defineAsset({
-  key: 'raw_nightscout_entries',
-  group: 'nightscout',
-  layer: 'raw',
-  description:
-    'Raw Nightscout API v1 entries (GET /api/v1/entries.json) of every configured site, deduplicated by _id.',
-  columns: {
-    subject_id: 'Subject the Nightscout site belongs to',
-    _id: 'Nightscout entry id (MongoDB ObjectId)',
-    type: "Entry type: 'sgv' sensor glucose, 'mbg' finger stick, 'cal' calibration",
-    sgv: 'Sensor glucose (mg/dL), sgv entries only',
-    date: 'Reading time, epoch milliseconds (UTC)',
-    date_string: 'Reading time as the uploader wrote it (ISO 8601)',
-    direction: 'Trend arrow name (Flat, FortyFiveUp, …)',
-    trend: 'Trend arrow code (1 DoubleUp … 7 DoubleDown)',
-    device: 'Uploader device',
-    utc_offset: "Uploader's UTC offset (minutes)",
-    sys_time: 'Upload system time',
-  },
-  tags: { source: 'nightscout', pii: 'health' },
-  owners: ['team:data-platform'],
-  codeVersion: '1',
-  // A Nightscout site that answers 5xx or 429 is usually back within a minute.
-  retry: { maximumAttempts: 5, initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-  suites: ['expectations/suites/raw_nightscout_entries.json'],
-  compute: ts(async (ctx) => {
-    const { sites } = loadNightscoutSites(ctx.config);
-    const { concurrency, ...http } = httpOptions(ctx.config.env);
-    const dir = await mkdtemp(join(tmpdir(), 'assay-nightscout-'));
+export function rawNightscoutEntriesAsset(partitions: TimePartitions, backfillPolicy: BackfillPolicy = singleRunBackfill()) {
+  return defineAsset({
+    key: 'raw_nightscout_entries',
+    group: 'nightscout',
+    layer: 'raw',
+    description:
+      'Raw Nightscout API v1 entries (GET /api/v1/entries.json) of every configured site, deduplicated by _id, ' +
+      'partitioned by the day of the reading in the partitions’ time zone.',
+    columns: {
+      subject_id: 'Subject the Nightscout site belongs to',
+      _id: 'Nightscout entry id (MongoDB ObjectId)',
+      type: "Entry type: 'sgv' sensor glucose, 'mbg' finger stick, 'cal' calibration",
+      sgv: 'Sensor glucose (mg/dL), sgv entries only',
+      date: 'Reading time, epoch milliseconds (UTC)',
+      date_string: 'Reading time as the uploader wrote it (ISO 8601)',
+      direction: 'Trend arrow name (Flat, FortyFiveUp, …)',
+      trend: 'Trend arrow code (1 DoubleUp … 7 DoubleDown)',
+      device: 'Uploader device',
+      utc_offset: "Uploader's UTC offset (minutes)",
+      sys_time: 'Upload system time',
+      local_date: 'Day of the reading in the partitions’ time zone: the partition',
+    },
+    tags: { source: 'nightscout', pii: 'health' },
+    owners: ['team:data-platform'],
+    codeVersion: '2',
+    // A Nightscout site that answers 5xx or 429 is usually back within a minute.
+    retry: { maximumAttempts: 5, initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+    suites: ['expectations/suites/raw_nightscout_entries.json'],
+    partitions,
+    backfillPolicy,
+    partitionColumn: 'local_date',
+    compute: ts(async (ctx) => {
+      const { sites } = loadNightscoutSites(ctx.config);
+      const { concurrency, ...http } = httpOptions(ctx.config.env);
+      const { start, end } = ctx.partitions!.window!;
+      const window = { since: start.getTime(), until: end.getTime() };
+      const dir = await mkdtemp(join(tmpdir(), 'assay-nightscout-'));
+      try {
+        // Sites are independent: fetch a few at once so one slow site does not hold up the rest.
+        const limit = pLimit(concurrency);
+        const perSite = await Promise.all(
+          sites.map((site, index) => limit(() => spoolSite(site, join(dir, String(index)), window, http, ctx))),
+        );
+        const pages = perSite.flat();
+        ctx.log.info('fetched Nightscout sites', { sites: sites.length, pages: pages.length });
+        await loadPages(ctx, pages, partitions.timezone);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    }, import.meta.url),
+  });
+}
+
+/** Reads the spooled pages with DuckDB into the output table; an invalid entry fails the asset, naming its page. */
+async function loadPages(ctx: AssetContext, pages: SpooledPage[], timezone: string): Promise<void> {
+  const { connection } = ctx;
+  const empty = pages.length === 0;
+  const mapping = empty
+    ? `SELECT NULL::VARCHAR AS filename, NULL::VARCHAR AS subject_id, NULL::VARCHAR AS url, NULL::BIGINT AS since, NULL::BIGINT AS until WHERE false`
+    : `SELECT * FROM (VALUES ${pages
+        .map((p) => `(${quoteLiteral(p.file)}, ${quoteLiteral(p.subjectId)}, ${quoteLiteral(p.url)}, ${p.since}, ${p.until})`)
+        .join(', ')}) AS t(filename, subject_id, url, since, until)`;
+  await connection.run(`CREATE OR REPLACE TEMP TABLE nightscout_pages AS ${mapping}`);
+  const entries = empty
+    ? `(SELECT NULL::VARCHAR AS filename, NULL::VARCHAR AS _id, NULL::VARCHAR AS type, NULL::DOUBLE AS sgv, NULL::BIGINT AS date,
+        NULL::VARCHAR AS date_string, NULL::DOUBLE AS trend, NULL::VARCHAR AS direction, NULL::VARCHAR AS device,
+        NULL::DOUBLE AS utc_offset, NULL::VARCHAR AS sys_time, true AS valid WHERE false)`
+    : `(${entriesFromPages(pages.map((p) => p.file))})`;
+  try {
+    await connection.run(`CREATE OR REPLACE TEMP TABLE nightscout_entries AS
+      SELECT p.subject_id, p.url, p.since, p.until, e.* FROM ${entries} e JOIN nightscout_pages p USING (filename)`);
+  } catch (err) {
+    await explainUnreadable(pages, err);
+  }
+  const invalid = await connection.runAndReadAll(`SELECT filename FROM nightscout_entries WHERE NOT valid LIMIT 1`);
+  const bad = invalid.getRows()[0]?.[0];
+  if (bad !== undefined) await explainUnreadable(pages.filter((p) => p.file === bad), undefined);
+  await connection.run(`
+    CREATE TEMP TABLE ${ctx.outputTable} AS
+    SELECT
+      subject_id, _id, type, round(sgv)::INTEGER AS sgv, date, date_string, direction, round(trend)::INTEGER AS trend,
+      device, round(utc_offset)::INTEGER AS utc_offset, sys_time,
+      timezone(${quoteLiteral(timezone)}, make_timestamptz(date * 1000))::DATE AS local_date
+    FROM nightscout_entries
+    -- A page may repeat entries of the page before it (same date at the boundary) or, from a site that ignores
+    -- part of the filter, reach outside the window.
+    WHERE date >= since AND date < until
+    QUALIFY row_number() OVER (PARTITION BY subject_id, _id ORDER BY date DESC) = 1
+    ORDER BY subject_id, date, _id`);
+}
+
+/**
+ * Finds the page DuckDB could not read (or that holds an invalid entry) and fails with the message of the
+ * JavaScript reader, which names the page URL, the entry and the field.
+ */
+async function explainUnreadable(pages: SpooledPage[], cause: unknown): Promise<never> {
+  for (const page of pages) {
+    const text = await readFile(page.file, 'utf8');
+    let body: unknown;
     try {
-      // Sites are independent: fetch a few at once so one slow site does not hold up the rest.
-      const limit = pLimit(concurrency);
-      const perSite = await Promise.all(
-        sites.map((site, index) => limit(() => spoolSite(site, join(dir, String(index)), http, ctx))),
-      );
-      const files = perSite.flat();
-      const columns = Object.entries(COLUMNS)
-        .map(([name, type]) => `${quoteLiteral(name)}: ${quoteLiteral(type)}`)
-        .join(', ');
-      const source = files.length
-        ? `read_json([${files.map(quoteLiteral).join(', ')}], format = 'newline_delimited', columns = {${columns}})`
-        : `(SELECT ${Object.entries(COLUMNS).map(([n, t]) => `NULL::${t} AS ${n}`).join(', ')} WHERE false)`;
-      await ctx.connection.run(`
-        CREATE TEMP TABLE ${ctx.outputTable} AS
-        SELECT * FROM ${source}
-        QUALIFY row_number() OVER (PARTITION BY subject_id, _id ORDER BY date DESC) = 1
-        ORDER BY subject_id, date`);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
+      body = JSON.parse(text);
+    } catch (err) {
+      throw new InvalidDataError(`Nightscout ${page.url} answered a body that is not valid JSON: ${(err as Error).message}`, { cause: err });
     }
-  }, import.meta.url),
-});
+    parseEntries(body, page.url);
+  }
+  throw new InvalidDataError(
+    `Nightscout entries could not be read${pages[0] ? ` (page ${pages[0].url})` : ''}: ${cause instanceof Error ? cause.message : 'an entry is invalid'}`,
+    { cause },
+  );
+}

@@ -14,7 +14,8 @@ typed as (
         direction,
         trend::integer                        as trend,
         device,
-        utc_offset::integer                   as utc_offset_min
+        utc_offset::integer                   as utc_offset_min,
+        local_date                                                -- the partition: day in the partitions' zone
     from entries
     where type = 'sgv'
       and sgv between 20 and 600

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AssayConfig } from '../../assay.config.js';
-import { AssetDefinitionError, UpstreamMissingError } from '../../framework/errors.js';
-import { publishedPath } from '../../engine/lake.js';
+import { AssetDefinitionError, PartitionError, UpstreamMissingError } from '../../framework/errors.js';
+import { checkPartitionKey } from '../../framework/partitions.js';
+import { allPartitionsGlob, publishedPartitionFiles, publishedPath } from '../../engine/lake.js';
 import { loadDefinitions } from '../../engine/load-definitions.js';
 import { summarizeFailures, validateFile, type ValidationResult } from '../../expectations/index.js';
 
@@ -22,10 +23,15 @@ export async function checkCommand(
   if (asset.suites.length === 0) {
     throw new AssetDefinitionError(`asset '${key}' has no expectation suites; add suites: ['…json'] to its declaration`);
   }
-  const path = publishedPath(config.home, asset, options.partition);
-  if (!existsSync(path)) {
-    throw new UpstreamMissingError(`asset '${key}' has no published data at ${path}; materialize it first`);
+  if (options.partition !== undefined && !asset.partitions) {
+    throw new PartitionError(`asset '${key}' is not partitioned; run without --partition`);
   }
+  if (options.partition !== undefined) checkPartitionKey(asset.partitions!, options.partition, new Date(), `asset '${key}'`);
+  // A partitioned asset without --partition: every published partition, checked together.
+  const path =
+    asset.partitions && options.partition === undefined ? allPartitionsGlob(config.home, asset) : publishedPath(config.home, asset, options.partition);
+  const found = asset.partitions && options.partition === undefined ? (await publishedPartitionFiles(config.home, asset)).length > 0 : existsSync(path);
+  if (!found) throw new UpstreamMissingError(`asset '${key}' has no published data at ${path}; materialize it first`);
   return report(await validateFile(path, asset.suites.map((s) => resolve(config.projectRoot, s))), options.json);
 }
 

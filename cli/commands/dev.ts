@@ -29,7 +29,12 @@ export async function devCommand(config: AssayConfig, options: DevOptions): Prom
   });
   try {
     const { namespace, taskQueue, maxParallelAssets } = embedded.config.temporal;
-    const result = await runWithProgress(embedded.client, taskQueue, { selection: '*', maxParallel: maxParallelAssets });
+    // The sample data's days when the samples say (the Nightscout simulator's 14), else each asset's latest partition.
+    const result = await runWithProgress(embedded.client, taskQueue, {
+      selection: '*',
+      maxParallel: maxParallelAssets,
+      ...(embedded.range ? { range: embedded.range } : {}),
+    });
     const ui = embedded.server.uiUrl!;
     const where: (readonly [string, string])[] = [
       ['Temporal Web UI', `${ui}/namespaces/${namespace}/workflows/${encodeURIComponent(result.workflowId)}`],

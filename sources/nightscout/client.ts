@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { InvalidDataError, SourceRequestError } from '../../framework/errors.js';
 import { parseEntries } from './entry.js';
 import type { NightscoutEntry } from './entry.js';
-import { getJson, redactUrl } from './http.js';
+import { getJsonText, parseJsonText, redactUrl } from './http.js';
 import { credentialEnvNames } from './sites.js';
 import type { NightscoutSite } from './sites.js';
 
@@ -88,6 +88,25 @@ function credentialAdvice(site: NightscoutSite): string {
   return parts.join(' and ');
 }
 
+/** One response of the entries endpoint, as text; with its entries when the client had to parse it. */
+export interface EntryPage {
+  /** The request URL, credentials redacted. */
+  url: string;
+  /** The response body (a JSON array of entries), unparsed. */
+  text: string;
+  /**
+   * The entries of this page not yielded before (boundary repeats and out-of-range entries dropped), when the page
+   * was parsed; undefined for a last page that was passed on unparsed (see {@link fetchEntryPages}).
+   */
+  entries: NightscoutEntry[] | undefined;
+  /** The `date` range asked for: `since <= date < until`. */
+  since: number;
+  until: number | undefined;
+}
+
+/** The fewest bytes an entry takes in JSON (`{"_id":"x","date":1,"type":"x"}`): more entries than this cannot fit. */
+const MIN_ENTRY_BYTES = 32;
+
 /**
  * Streams every entry of a site with `since <= date < until`, newest first, one array per page.
  * All entry types are returned (`sgv`, `mbg`, `cal`, …); duplicates uploaded with distinct `_id`s
@@ -97,6 +116,26 @@ export async function* fetchEntries(
   site: NightscoutSite,
   options: FetchEntriesOptions = {},
 ): AsyncGenerator<NightscoutEntry[], void, undefined> {
+  for await (const page of pagesOf(site, options, true)) {
+    if (page.entries && page.entries.length > 0) yield page.entries;
+  }
+}
+
+/**
+ * Like {@link fetchEntries}, but yields each response's text, to be parsed in bulk elsewhere (e.g. by DuckDB): a
+ * response too short to hold a full page is the last one, and is passed on without being parsed here. Its
+ * entries may repeat earlier `_id`s at the page boundary or fall outside `[since, until)`; the consumer drops them.
+ */
+export function fetchEntryPages(site: NightscoutSite, options: FetchEntriesOptions = {}): AsyncGenerator<EntryPage, void, undefined> {
+  return pagesOf(site, options, false);
+}
+
+/** The paging loop of {@link fetchEntries} and {@link fetchEntryPages}. */
+async function* pagesOf(
+  site: NightscoutSite,
+  options: FetchEntriesOptions,
+  parseEvery: boolean,
+): AsyncGenerator<EntryPage, void, undefined> {
   const pageSize = options.pageSize ?? 10_000;
   if (!Number.isSafeInteger(pageSize) || pageSize < 1) throw new RangeError(`pageSize must be a positive integer, got ${pageSize}`);
   const since = options.since ?? site.since ?? 0;
@@ -142,9 +181,14 @@ export async function* fetchEntries(
     const url = `${base.toString()}?${params.join('&')}`;
     const shown = redactUrl(url);
     const started = performance.now();
-    const { body, attempts } = await getJson(url, request);
-    const entries = parseEntries(body, shown);
+    const { text, attempts } = await getJsonText(url, request);
+    // A last page too short to be full is passed on unparsed (and not reported to onPage: its count is unknown).
     page++;
+    if (!parseEvery && text.length < count * MIN_ENTRY_BYTES) {
+      yield { url: shown, text, entries: undefined, since, until };
+      return;
+    }
+    const entries = parseEntries(parseJsonText(text, shown), shown);
 
     let oldest = Number.POSITIVE_INFINITY;
     let freshOldest = Number.POSITIVE_INFINITY;
@@ -178,7 +222,7 @@ export async function* fetchEntries(
       info.newestDate = newest;
     }
     options.onPage?.(info);
-    if (fresh.length > 0) yield fresh;
+    yield { url: shown, text, entries: fresh, since, until };
 
     if (inRange === 0) {
       if (entries.length === 0) return;

@@ -34,6 +34,12 @@ export interface JsonResponse {
   attempts: number;
 }
 
+export interface JsonTextResponse {
+  /** The body, unparsed: a JSON array or object by its first character. */
+  text: string;
+  attempts: number;
+}
+
 /** A failure worth retrying. */
 class TransientFailure extends Error {
   constructor(
@@ -79,7 +85,7 @@ function describeTransport(error: unknown, timeoutMs: number): string {
   return `connection failed (${detail})`;
 }
 
-async function attempt(url: string, shown: string, options: GetJsonOptions): Promise<unknown> {
+async function attempt(url: string, shown: string, options: GetJsonOptions): Promise<string> {
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   const transport = (error: unknown): Error => {
@@ -117,14 +123,7 @@ async function attempt(url: string, shown: string, options: GetJsonOptions): Pro
     throw new AbortError(new SourceRequestError(`HTTP ${status} from ${shown}: ${snippet(text) || '(empty body)'}`));
   }
   const contentType = response.headers.get('content-type') ?? '(none)';
-  const looksJson = /json/i.test(contentType) || /^\s*[[{]/.test(text);
-  if (looksJson) {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      // fall through: reported as non-JSON below
-    }
-  }
+  if (/^\s*[[{]/.test(text)) return text;
   throw new AbortError(
     new SourceRequestError(
       `expected JSON from ${shown}, got content-type ${contentType} starting with: ${snippet(text) || '(empty body)'}`,
@@ -132,12 +131,29 @@ async function attempt(url: string, shown: string, options: GetJsonOptions): Pro
   );
 }
 
+/** Parses a body that looked like JSON; a truncated or malformed one is a `SourceRequestError` naming the URL. */
+export function parseJsonText(text: string, shown: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new SourceRequestError(
+      `expected JSON from ${shown}, got a body that is not valid JSON (${(err as Error).message}) starting with: ${snippet(text)}`,
+    );
+  }
+}
+
 /** GETs `url` and parses the JSON body. `url` may carry a token; messages show it redacted. */
 export async function getJson(url: string, options: GetJsonOptions): Promise<JsonResponse> {
+  const { text, attempts } = await getJsonText(url, options);
+  return { body: parseJsonText(text, redactUrl(url)), attempts };
+}
+
+/** GETs `url` and returns the body unparsed, once it looks like JSON (starts with `[` or `{`). */
+export async function getJsonText(url: string, options: GetJsonOptions): Promise<JsonTextResponse> {
   const shown = redactUrl(url);
   let attempts = 0;
   try {
-    const body = await pRetry(
+    const text = await pRetry(
       (attemptNumber) => {
         attempts = attemptNumber;
         return attempt(url, shown, options);
@@ -161,7 +177,7 @@ export async function getJson(url: string, options: GetJsonOptions): Promise<Jso
         },
       },
     );
-    return { body, attempts };
+    return { text, attempts };
   } catch (error) {
     if (error instanceof TransientFailure) {
       throw new SourceUnavailableError(

@@ -182,7 +182,8 @@ describe('the assay CLI, run as a subprocess', () => {
       for (const asset of result.assets) {
         expect(Object.keys(asset).sort(), String(asset.key)).toEqual([...ASSET_RESULT_FIELDS].sort());
         expect(asset, String(asset.key)).toMatchObject({
-          partition: null,
+          // Without --partition, a daily asset materializes its latest complete day; the hourly patterns are not partitioned.
+          partition: asset.key === 'mart_glucose_hourly_patterns' ? null : expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
           status: 'materialized',
           rows: expect.any(Number),
           bytes: expect.any(Number),
@@ -243,12 +244,19 @@ describe('the assay CLI, run as a subprocess', () => {
     });
 
     it('checks stg_nightscout_glucose against its suites and exits 0, since every expectation passes', { timeout: 60_000 }, async () => {
-      // Every expectation of the suite is error-level (none has meta.severity 'warn'); check exits 0 only if all pass.
+      // Every expectation of the suite must pass for check to exit 0 (warn-level ones included).
       const suite = JSON.parse(await readFile(join(ROOT, GLUCOSE_SUITE), 'utf8')) as { expectations: unknown[] };
-      const out = await runCli(['check', 'stg_nightscout_glucose'], { ASSAY_HOME: home });
-      expect(out.code, out.stdout + out.stderr).toBe(0);
       const data = published('stg_nightscout_glucose');
-      expect(out.stdout).toContain(`all ${suite.expectations.length} expectations passed on read_parquet('${data}')`);
+      const day = /date=([\d-]+)/.exec(data)![1]!;
+      const out = await runCli(['check', 'stg_nightscout_glucose', '--partition', day], { ASSAY_HOME: home });
+      expect(out.code, out.stdout + out.stderr).toBe(0);
+      expect(out.stdout).toContain(
+        `all ${suite.expectations.length} expectations passed on read_parquet('${data}', hive_partitioning = false)`,
+      );
+      // Without --partition: every published partition at once.
+      const all = await runCli(['check', 'stg_nightscout_glucose'], { ASSAY_HOME: home });
+      expect(all.code, all.stdout + all.stderr).toBe(0);
+      expect(all.stdout).toContain(`stg_nightscout_glucose/date=*/data.parquet`);
 
       const json = await runCli(['check', 'stg_nightscout_glucose', '--json'], { ASSAY_HOME: home });
       expect(json.code, json.stderr).toBe(0);
@@ -270,7 +278,8 @@ describe('the assay CLI, run as a subprocess', () => {
     // Not a terminal and NO_COLOR: plain text, table borders included.
     expect(out.stdout.includes('\u001b[')).toBe(false);
     expect(out.stdout).toMatch(/│ asset +│ status +│ +rows │ +bytes │ +ms │/);
-    for (const key of SAMPLE_KEYS) expect(out.stdout).toMatch(new RegExp(`│ ${key} +│ materialized +│ +[\\d,]+ │`));
+    // Daily assets over the sample's 14 days in one single-run step each, e.g. `raw_nightscout_entries [2026-11-18..2026-12-01]`.
+    for (const key of SAMPLE_KEYS) expect(out.stdout).toMatch(new RegExp(`│ ${key}( \\[[\\d.-]+\\])? +│ materialized +│ +[\\d,]+ │`));
     const webUi = `^Temporal Web UI +http://localhost:${uiPort}/namespaces/default/workflows/assay-all-\\S+$`;
     expect(out.stdout).toMatch(new RegExp(webUi, 'm'));
     expect(out.stdout).toMatch(new RegExp(`^Temporal address +127\\.0\\.0\\.1:${port} `, 'm'));
@@ -290,8 +299,8 @@ describe('the assay CLI, run as a subprocess', () => {
       const out = await runIn(['script', '-qec', command, '/dev/null'], env, 110_000);
       expect(out.code).not.toBe(0);
       const screen = out.stdout.replaceAll('\r', '');
-      expect(screen).toMatch(/│ raw_nightscout_entries +│ failed +│/);
-      expect(screen).toMatch(/│ stg_nightscout_glucose +│ skipped +│/);
+      expect(screen).toMatch(/│ raw_nightscout_entries \[[\d-]+\] +│ failed +│/);
+      expect(screen).toMatch(/│ stg_nightscout_glucose \[[\d-]+\] +│ skipped +│/);
       const logFile = join(home, 'logs', 'assay.log');
       expect(screen).toContain(`1 asset(s) failed; the worker's log has the details: ${logFile}`);
       // None of the SDK's log records (task tokens, stack traces) reach the terminal; they are in the log file.

@@ -26,30 +26,43 @@ async function serve(entries: unknown[]): Promise<Record<string, string>> {
   return { NIGHTSCOUT_URL: `subject-a=${simulator.url()}` };
 }
 
-const reading = (id: string, date: number, sgv: number) => ({ _id: id, type: 'sgv', sgv, date, dateString: new Date(date).toISOString() });
+const reading = (id: string, date: number, sgv: number, direction = 'Flat') => ({
+  _id: id,
+  type: 'sgv',
+  sgv,
+  date,
+  direction,
+  dateString: new Date(date).toISOString(),
+});
 
 describe('expectation suites block publication on the real Temporal server', () => {
   it('keeps the published version, quarantines the rejected data and skips downstream on an error-level failure', async () => {
     const home = await mkdtemp(join(tmpdir(), 'assay-it-'));
     const definitions = defineDefinitions({ assets: nightscoutAssets });
     const day = Date.UTC(2024, 0, 1, 12);
+    const run = { selection: 'raw_nightscout_entries+', partition: '2024-01-01' };
     worker = await startTestWorker(definitions, { home, env: await serve([reading('a1', day, 120), reading('a2', day + 300_000, 130)]) });
-    expect((await worker.run({ selection: 'raw_nightscout_entries+' })).status).toBe('success');
-    const raw = nightscoutAssets[0]!;
-    const published = readFileSync(publishedPath(home, raw));
+    expect((await worker.run(run)).status).toBe('success');
+    const stg = nightscoutAssets[1]!;
+    const published = readFileSync(publishedPath(home, stg, '2024-01-01'));
 
-    // An entry dated 1973 breaks the raw suite's error-level date range.
+    // A trend arrow no uploader sends breaks the staging suite's error-level set of directions.
     await worker.stop();
-    worker = await startTestWorker(definitions, { home, env: await serve([reading('a1', day, 120), reading('b1', 100_000_000_000, 140)]) });
-    const result = await worker.run({ selection: 'raw_nightscout_entries+' });
-    const [first, ...downstream] = result.assets;
-    expect(first!.status).toBe('failed');
-    expect(first!.error).toMatch(/error-level expectation/);
-    expect(first!.error).toMatch(/expect_column_values_to_be_between.*date/s);
+    worker = await startTestWorker(definitions, {
+      home,
+      env: await serve([reading('a1', day, 120), reading('b1', day + 300_000, 140, 'Sideways')]),
+    });
+    const result = await worker.run(run);
+    const [raw, checked, ...downstream] = result.assets;
+    expect(raw!.status).toBe('materialized');
+    expect(checked!.key).toBe('stg_nightscout_glucose');
+    expect(checked!.status).toBe('failed');
+    expect(checked!.error).toMatch(/error-level expectation/);
+    expect(checked!.error).toMatch(/expect_column_values_to_be_in_set.*direction.*Sideways/s);
     expect(downstream.every((a) => a.status === 'skipped')).toBe(true);
-    expect(readFileSync(publishedPath(home, raw)).equals(published)).toBe(true);
-    const quarantine = join(home, 'quarantine', 'raw_nightscout_entries');
-    expect(readdirSync(quarantine)).toEqual([`${result.runId}.parquet`]);
+    expect(readFileSync(publishedPath(home, stg, '2024-01-01')).equals(published)).toBe(true);
+    const quarantine = join(home, 'quarantine', 'stg_nightscout_glucose');
+    expect(readdirSync(quarantine)).toEqual([`${result.runId}_2024-01-01.parquet`]);
   });
 
   it('publishes and reports when only a warn-level expectation fails', async () => {

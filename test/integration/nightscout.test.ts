@@ -30,7 +30,8 @@ afterEach(async () => {
 describe('the Nightscout graph on a real Temporal server', () => {
   it('materializes every asset from the simulator, through the authenticated API', async () => {
     worker = await startTestWorker(definitions, { env });
-    const result = await worker.run({ selection: 'group:nightscout' });
+    // The simulator's 3 days end on 2025-01-01: one run over those day partitions.
+    const result = await worker.run({ selection: 'group:nightscout', range: { from: '2024-12-29', to: '2024-12-31' } });
     expect(result.status).toBe('success');
     expect(result.assets.map((a) => a.key)).toEqual([
       'raw_nightscout_entries',
@@ -62,7 +63,7 @@ describe('the Nightscout graph on a real Temporal server', () => {
     simulator.setFaults({ failFirst: 3, failStatus: 503 });
     worker = await startTestWorker(definitions, { env: { ...env, NIGHTSCOUT_HTTP_RETRIES: '1' } });
     const before = simulator.requestLog.length;
-    const result = await worker.run({ selection: 'raw_nightscout_entries' });
+    const result = await worker.run({ selection: 'raw_nightscout_entries', partition: '2024-12-31' });
     expect(result.status).toBe('success');
     const statuses = simulator.requestLog.slice(before).map((r) => r.status);
     expect(statuses.slice(0, 3)).toEqual([503, 503, 503]);
@@ -71,7 +72,7 @@ describe('the Nightscout graph on a real Temporal server', () => {
   it('fails at once, without retrying, when the API secret is rejected', async () => {
     worker = await startTestWorker(definitions, { env: { ...env, NIGHTSCOUT_API_SECRET: 'wrong-secret-000' } });
     const before = simulator.requestLog.length;
-    const result = await worker.run({ selection: 'raw_nightscout_entries+' });
+    const result = await worker.run({ selection: 'raw_nightscout_entries+', partition: '2024-12-31' });
     expect(result.assets[0]!.status).toBe('failed');
     expect(result.assets[0]!.error).toMatch(/401|rejected|secret/i);
     expect(result.assets.slice(1).every((a) => a.status === 'skipped')).toBe(true);
