@@ -11,7 +11,7 @@ settings as (
 ),
 
 counts as (
-    select activity_date, count(*) as row_count
+    select activity_date, count(*)::integer as row_count
     from summary
     where has_activity_record
     group by activity_date
@@ -34,7 +34,7 @@ previous_week as (
     select
         *,
         avg(row_count) over previous_7_days     as mean_rows,
-        count(*) over previous_7_days           as trailing_7d_days
+        (count(*) over previous_7_days)::integer as trailing_7d_days
     from daily
     window previous_7_days as (
         order by activity_date

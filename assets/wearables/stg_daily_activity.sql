@@ -39,7 +39,7 @@ daily_rows as (
 daily_deduplicated as (
     select
         *,
-        count(*) over (partition by user_id, activity_date) as source_rows
+        (count(*) over (partition by user_id, activity_date))::integer as source_rows
     from daily_rows
     qualify row_number() over (
         partition by user_id, activity_date
@@ -60,9 +60,9 @@ hours_per_day as (
     select
         user_id,
         activity_hour::date                    as activity_date,
-        sum(steps)                             as hourly_steps,
-        count(*)                               as hours_recorded,
-        count(*) filter (where steps >= 250)   as active_hours
+        sum(steps)::integer                             as hourly_steps,
+        count(*)::integer                               as hours_recorded,
+        count(*) filter (where steps >= 250)::integer   as active_hours
     from hours
     group by all
 ),

@@ -21,7 +21,7 @@ typed as (
 final as (
     select
         *,
-        count(*) over (partition by user_id, sleep_date) as source_rows
+        (count(*) over (partition by user_id, sleep_date))::integer as source_rows
     from typed
     qualify row_number() over (
         partition by user_id, sleep_date

@@ -14,7 +14,7 @@ rolling as (
     select
         *,
         avg(steps) over last_7_days     as rolling_7d_mean_steps,
-        count(steps) over last_7_days   as rolling_7d_recorded_days
+        (count(steps) over last_7_days)::integer as rolling_7d_recorded_days
     from days
     window last_7_days as (
         partition by user_id order by activity_date

@@ -15,8 +15,8 @@ users as (
         user_id,
         min(activity_date)                          as first_date,
         max(activity_date) filter (where has_record) as last_record_date,
-        count(*) filter (where has_record)          as recorded_days,
-        count(*) filter (where is_active_day)       as active_days
+        count(*) filter (where has_record)::integer    as recorded_days,
+        count(*) filter (where is_active_day)::integer as active_days
     from days
     group by user_id
 ),
@@ -34,7 +34,7 @@ baselines as (
         quantile_cont(steps, 0.5)   as baseline_steps,
         min(activity_date)          as baseline_start_date,
         max(activity_date)          as baseline_end_date,
-        count(*)                    as baseline_active_days
+        count(*)::integer           as baseline_active_days
     from baseline_days
     group by user_id
 ),

@@ -30,7 +30,7 @@ days as (
     select
         c.user_id,
         c.activity_date,
-        date_diff('day', c.first_date, c.activity_date) + 1                  as day_number,
+        (date_diff('day', c.first_date, c.activity_date) + 1)::integer       as day_number,
         a.user_id is not null                                                 as has_record,
         a.steps,
         coalesce(a.steps > 0, false)                                          as is_active_day,
@@ -62,9 +62,9 @@ final as (
         steps,
         is_active_day,
         case when is_active_day then
-            count(*) filter (where is_active_day) over (
+            (count(*) filter (where is_active_day) over (
                 partition by user_id order by activity_date rows between unbounded preceding and current row
-            )
+            ))::integer
         end                                                                   as active_day_number,
         active_minutes,
         very_active_minutes,
