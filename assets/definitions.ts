@@ -3,10 +3,12 @@ import { defineDefinitions } from '../framework/index.js';
 import { sampleSources } from '../samples/dev-sources.js';
 import { nightscoutAssets } from './nightscout/assets.js';
 import { psgAssets } from './psg/assets.js';
+import { wearablesAssets } from './wearables/assets.js';
 
 export default defineDefinitions({
   name: 'health_lakehouse',
-  assets: [...nightscoutAssets, ...psgAssets],
-  // `npm start` and `--embedded` serve simulated Nightscout sites and sample PSG nights unless real ones are set.
+  assets: [...nightscoutAssets, ...psgAssets, ...wearablesAssets],
+  // `npm start` and `--embedded` serve simulated Nightscout sites, sample PSG nights and sample Fitbit drops unless
+  // real ones are set.
   devSources: sampleSources,
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { AssetConfig, DevSources, StartedDevSources } from '../framework/index.js';
 import { startSimulator } from './nightscout-simulator/index.js';
 import { generateSampleNights } from './psg/sample-nights.js';
+import { generateSampleWearables, SAMPLE_FILES } from './wearables/sample-drops.js';
 
 const SAMPLE_DAYS = 14;
 const DAY_MS = 86_400_000;
@@ -12,7 +13,9 @@ const DAY_MS = 86_400_000;
  * simulator with the 14 days of 3 subjects up to today (UTC), handed to the worker as `NIGHTSCOUT_URL`, and those days
  * as the run's range (so the daily schedule's partition, yesterday, has readings too); when no PSG folder is
  * configured, generated sample nights (2 subjects × 1 night × 2 h of EDF+ with hypnograms, studies.csv and
- * events.csv) in `${ASSAY_HOME}/samples/psg`, generated once and handed over as `ASSAY_PSG_DIR`.
+ * events.csv) in `${ASSAY_HOME}/samples/psg`, generated once and handed over as `ASSAY_PSG_DIR`; when no wearables
+ * folder is configured, generated Fitbit drops (4 users × 30 days: steady, declining, sporadic, improving) in
+ * `${ASSAY_HOME}/samples/wearables`, generated once and handed over as `ASSAY_WEARABLES_DIR`.
  */
 export const sampleSources: DevSources = {
   async start(config: AssetConfig): Promise<StartedDevSources> {
@@ -25,6 +28,14 @@ export const sampleSources: DevSources = {
       }
       env.ASSAY_PSG_DIR = psgDir;
       describe.push(['PSG samples', psgDir]);
+    }
+    if (!config.env.ASSAY_WEARABLES_DIR) {
+      const wearablesDir = join(config.home, 'samples', 'wearables');
+      if (!Object.values(SAMPLE_FILES).every((file) => existsSync(join(wearablesDir, file)))) {
+        await generateSampleWearables({ dir: wearablesDir, users: 4, days: 30, seed: 42 });
+      }
+      env.ASSAY_WEARABLES_DIR = wearablesDir;
+      describe.push(['Wearables samples', wearablesDir]);
     }
     const nightscoutConfigured = Boolean(config.env.NIGHTSCOUT_URL) || config.settings.nightscout !== undefined;
     if (nightscoutConfigured) return { env, describe, stop: async () => {} };

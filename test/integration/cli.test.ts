@@ -33,6 +33,17 @@ const SAMPLE_DEPS: Record<string, string[]> = {
   fct_event_rates: ['stg_events', 'stg_sleep_study'],
   fct_sleep_summary: ['psg_hypnogram', 'psg_lights'],
   fct_signal_analytics: ['stg_signal_features'],
+  raw_fitbit_daily_activity: [],
+  raw_fitbit_sleep_day: [],
+  raw_fitbit_hourly_steps: [],
+  stg_daily_activity: ['raw_fitbit_daily_activity', 'raw_fitbit_hourly_steps'],
+  stg_sleep: ['raw_fitbit_sleep_day'],
+  user_daily_activity: ['stg_daily_activity'],
+  user_baseline_activity: ['user_daily_activity'],
+  user_activity_deviation: ['user_baseline_activity', 'user_daily_activity'],
+  daily_user_summary: ['stg_sleep', 'user_activity_deviation', 'user_daily_activity'],
+  mart_daily_health_metrics: ['daily_user_summary'],
+  mart_data_volume_anomaly: ['daily_user_summary'],
 };
 const SAMPLE_KEYS = Object.keys(SAMPLE_DEPS).sort();
 const NIGHTSCOUT_KEYS = [
@@ -54,8 +65,8 @@ interface CliResult {
 
 /**
  * Runs `node bin/assay.js <args>` from the repository root. The environment is this process's without anything that
- * would point the CLI elsewhere (a Nightscout site or PSG folder — so the sample sources start —, a Temporal server,
- * a lineage backend, other definitions), plus `env`.
+ * would point the CLI elsewhere (a Nightscout site, a PSG or wearables folder — so the sample sources start —, a
+ * Temporal server, a lineage backend, other definitions), plus `env`.
  */
 function runCli(args: string[], env: Record<string, string>, timeoutMs = 170_000): Promise<CliResult> {
   return runIn([process.execPath, join(ROOT, 'bin', 'assay.js'), ...args], env, timeoutMs);
@@ -64,7 +75,7 @@ function runCli(args: string[], env: Record<string, string>, timeoutMs = 170_000
 /** Runs `argv` from the repository root with this process's environment minus what points elsewhere, plus `env`. */
 function runIn(argv: string[], env: Record<string, string>, timeoutMs: number): Promise<CliResult> {
   const elsewhere = (k: string) =>
-    /^(NIGHTSCOUT_|TEMPORAL_|OPENLINEAGE_)/.test(k) || ['ASSAY_HOME', 'ASSAY_PSG_DIR', 'ASSAY_DEFINITIONS'].includes(k);
+    /^(NIGHTSCOUT_|TEMPORAL_|OPENLINEAGE_)/.test(k) || ['ASSAY_HOME', 'ASSAY_PSG_DIR', 'ASSAY_WEARABLES_DIR', 'ASSAY_DEFINITIONS'].includes(k);
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !elsewhere(k)));
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0]!, argv.slice(1), { cwd: ROOT, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
@@ -110,7 +121,7 @@ interface ListedAsset {
 }
 
 describe('the assay CLI, run as a subprocess', () => {
-  it('lists every asset of the sample project with its dependencies, and both groups, as one JSON object', { timeout: 60_000 }, async () => {
+  it('lists every asset of the sample project with its dependencies, and its groups, as one JSON object', { timeout: 60_000 }, async () => {
     const out = await runCli(['list', '--json'], { ASSAY_HOME: await tempDir() });
     expect(out.code, out.stderr).toBe(0);
     const listed = JSON.parse(out.stdout) as { assets: ListedAsset[]; groups: Record<string, string[]> };
@@ -123,9 +134,9 @@ describe('the assay CLI, run as a subprocess', () => {
       for (const d of a.deps) expect(position.get(d)!, `${d} before ${a.key}`).toBeLessThan(position.get(a.key)!);
     }
 
-    expect(Object.keys(listed.groups).sort()).toEqual(['nightscout', 'psg']);
+    expect(Object.keys(listed.groups).sort()).toEqual(['nightscout', 'psg', 'wearables']);
     expect([...listed.groups.nightscout!].sort()).toEqual(NIGHTSCOUT_KEYS);
-    expect([...listed.groups.nightscout!, ...listed.groups.psg!].sort()).toEqual(SAMPLE_KEYS);
+    expect([...listed.groups.nightscout!, ...listed.groups.psg!, ...listed.groups.wearables!].sort()).toEqual(SAMPLE_KEYS);
     for (const a of listed.assets) expect(listed.groups[a.group], a.key).toContain(a.key);
   });
 
