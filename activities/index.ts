@@ -12,6 +12,7 @@ import type { EngineConfig } from '../engine/materialize.js';
 import { checkDefinitionsSql } from '../engine/sql-text.js';
 import type { LineageContext } from '../lineage/assay-events.js';
 import { createLineageReporter, type LineageReporter } from '../lineage/reporter.js';
+import { createBackfillActivities } from './backfill.js';
 import { createGraphRunActivities } from './graph-run.js';
 import { createMaterializeStep } from './materialize-step.js';
 
@@ -43,10 +44,12 @@ export function createActivities({ definitions, config, lineage, searchAttribute
       lineageContext,
     ),
     ...createMaterializeStep(definitions, engine, reporter, lineageContext),
+    ...createBackfillActivities(definitions, { home: config.home, searchAttributes }, reporter, lineageContext),
   };
 }
 
 export type Activities = ReturnType<typeof createActivities>;
 export type { FinishInput, PlanInput, PlannedRun, StepFailureInput } from './graph-run.js';
+export type { BackfillChunkInput, BackfillPlanInput, BackfillReport, PartitionReport, PlannedBackfill } from './backfill.js';
 export type { StepInput, StepResult } from './materialize-step.js';
 export type { GraphRunRef } from '../lineage/assay-events.js';

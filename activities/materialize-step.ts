@@ -32,6 +32,8 @@ export interface StepResult {
   path: string;
   /** Partitions published. */
   partitions: number;
+  /** Rows per partition, for a step over several partitions (a single run). */
+  partitionRows?: Record<string, number>;
   /** Milliseconds in this activity, from its start to the published file: what is not orchestration. */
   workMs: number;
   computeMs: number;
@@ -99,6 +101,7 @@ export function createMaterializeStep(
           bytes,
           path: records[0]!.path,
           partitions: records.filter((r) => r.partition !== null).length,
+          ...(records.length > 1 ? { partitionRows: Object.fromEntries(records.map((r) => [r.partition ?? '', r.rows])) } : {}),
           workMs: Math.round(performance.now() - started),
           computeMs: records[0]!.computeMs,
           warnings: outcome.checks?.summary.warnings ?? 0,

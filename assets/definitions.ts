@@ -3,6 +3,7 @@ import { defineDefinitions } from '../framework/index.js';
 import { sampleSources } from '../samples/dev-sources.js';
 import { nightscoutAssets } from './nightscout/assets.js';
 import { psgAssets } from './psg/assets.js';
+import { sampleSchedules } from './schedules.js';
 import { wearablesAssets } from './wearables/assets.js';
 
 export default defineDefinitions({
@@ -11,4 +12,5 @@ export default defineDefinitions({
   // `npm start` and `--embedded` serve simulated Nightscout sites, sample PSG nights and sample Fitbit drops unless
   // real ones are set.
   devSources: sampleSources,
+  schedules: sampleSchedules,
 });

@@ -2,7 +2,9 @@ import type { LogLevel } from '@temporalio/worker';
 import { Command, InvalidArgumentError } from 'commander';
 import { loadAssayConfig, type AssayConfig } from '../assay.config.js';
 import { installLogging } from '../runtime/logging.js';
+import { backfillCommand, backfillStatusCommand } from './commands/backfill.js';
 import { checkCommand, validateCommand } from './commands/check.js';
+import { schedulesApplyCommand, schedulesListCommand } from './commands/schedules.js';
 import { devCommand } from './commands/dev.js';
 import { lineageFlushCommand, lineagePublishCommand } from './commands/lineage.js';
 import { listCommand } from './commands/list.js';
@@ -54,11 +56,48 @@ program
   .command('materialize')
   .description('materialize a selection of assets (e.g. "*", "dim_glucose_date+", "group:nightscout")')
   .argument('[selection]', 'asset selection', '*')
-  .option('--partition <key>', 'partition to materialize')
+  .option('--partition <key>', 'partition to materialize (default: each daily asset’s latest complete day)')
+  .option('--from <key>', 'first partition of a range to materialize in this one run (with --to)')
+  .option('--to <key>', 'last partition of the range')
   .option('--json', 'print one JSON object with the result')
   .option('--embedded', 'start a Temporal dev server and a worker in this process')
   .option('--max-parallel <n>', 'asset workflows running at once', wholeNumber)
   .action(async (selection, options) => exit(await materializeCommand(config(), selection, options)));
+
+const backfill = program
+  .command('backfill')
+  .description('materialize every partition of a range: a durable backfill workflow (same selection and range: same backfill)')
+  .argument('<selection>', 'asset selection, e.g. "group:nightscout"')
+  .requiredOption('--from <key>', 'first partition')
+  .requiredOption('--to <key>', 'last partition')
+  .option('--concurrency <n>', 'assets materializing at once', wholeNumber)
+  .option('--force', 'run a backfill that already finished again')
+  .option('--json', 'print the per-partition report as JSON')
+  .option('--embedded', 'start a Temporal dev server and a worker in this process')
+  .action(async (selection, options) => exit(await backfillCommand(config(), selection, options)));
+
+backfill
+  .command('status')
+  .description('where a running backfill is, or its per-partition report once it ended')
+  .argument('<id>', 'the backfill workflow id (printed when it starts; listed in the Web UI)')
+  .option('--json', 'print JSON')
+  .action(async (id, options) => exit(await backfillStatusCommand(config(), id, options)));
+
+const schedules = program
+  .command('schedules')
+  .description('Temporal Schedules declared in code (defineSchedule in the definitions)');
+
+schedules
+  .command('apply')
+  .description('create or update, idempotently, the declared schedules on TEMPORAL_ADDRESS')
+  .option('--json', 'print JSON')
+  .action(async (options) => exit(await schedulesApplyCommand(config(), options)));
+
+schedules
+  .command('list')
+  .description("Assay's schedules on the server, with their next run times")
+  .option('--json', 'print JSON')
+  .action(async (options) => exit(await schedulesListCommand(config(), options)));
 
 program
   .command('check')

@@ -1,5 +1,8 @@
 import type { AssetConfig, AssetDefinition } from './asset.js';
+import { AssetDefinitionError } from './errors.js';
 import { AssetGraph } from './graph.js';
+import type { ScheduleDefinition } from './schedules.js';
+import { resolveSelection } from './selection.js';
 
 /** Sample sources a project may start for local runs (`npm start`, `--embedded`), e.g. a simulated API. */
 export interface DevSources {
@@ -28,6 +31,8 @@ export interface Definitions {
   readonly graph: AssetGraph;
   /** Sample sources for local runs; only the sample project has them. */
   readonly devSources?: DevSources;
+  /** Temporal Schedules of the project (`assay schedules apply`). */
+  readonly schedules: readonly ScheduleDefinition[];
 }
 
 /** Groups assets into one definitions object; the graph is checked here (duplicates, unknown deps, cycles). */
@@ -35,11 +40,21 @@ export function defineDefinitions(spec: {
   name?: string;
   assets: readonly AssetDefinition[];
   devSources?: DevSources;
+  schedules?: readonly ScheduleDefinition[];
 }): Definitions {
+  const graph = AssetGraph.build(spec.assets);
+  const schedules = spec.schedules ?? [];
+  const names = new Set<string>();
+  for (const schedule of schedules) {
+    if (names.has(schedule.name)) throw new AssetDefinitionError(`two schedules are named '${schedule.name}'`);
+    names.add(schedule.name);
+    resolveSelection(graph, schedule.selection);
+  }
   return {
     name: spec.name ?? 'assay',
     assets: spec.assets,
-    graph: AssetGraph.build(spec.assets),
+    graph,
+    schedules,
     ...(spec.devSources ? { devSources: spec.devSources } : {}),
   };
 }

@@ -46,6 +46,8 @@ export {
   windowMapping,
 } from './partitions.js';
 export type { Cadence, PartitionMapping, PartitionsDefinition, StaticPartitions, TimePartitions } from './partitions.js';
+export { defineSchedule } from './schedules.js';
+export type { OverlapPolicy, ScheduleDefinition, ScheduleSpec } from './schedules.js';
 export { planRun } from './plan.js';
 export type { PlanRequest, PlanStep, RunPlan } from './plan.js';
 export { parseSelection, resolveSelection } from './selection.js';

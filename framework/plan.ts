@@ -38,6 +38,8 @@ export interface PlanRequest {
   /** When the plan is made: partitions that have not begun are refused. */
   now?: Date;
   maxParallel?: number;
+  /** Plan only the partitioned or only the unpartitioned assets of the selection (a backfill does each apart). */
+  only?: 'partitioned' | 'unpartitioned';
 }
 
 export function stepId(key: string, partitions?: readonly string[]): string {
@@ -52,7 +54,9 @@ export function stepId(key: string, partitions?: readonly string[]): string {
  */
 export function planRun(definitions: Definitions, request: PlanRequest): RunPlan {
   const { graph } = definitions;
-  const keys = resolveSelection(graph, request.selection);
+  const keys = resolveSelection(graph, request.selection).filter(
+    (key) => request.only === undefined || (request.only === 'partitioned') === Boolean(graph.get(key).partitions),
+  );
   const now = request.now ?? new Date();
   const selected = new Set(keys);
   const stepsOf = new Map<string, PlanStep[]>();
@@ -130,4 +134,31 @@ function waitsFor(
     }
   }
   return [...ids].sort();
+}
+
+/**
+ * Splits a backfill's range into chunks, run one after the other (each in dependency order, bounded parallelism):
+ * a chunk is a month of days (31 keys), or, when every partitioned asset selected is single-run, as many keys as the
+ * smallest `maxPartitionsPerRun` allows (all of them by default): one step per asset for the whole range.
+ */
+export function backfillChunks(definitions: Definitions, request: PlanRequest & { range: { from: string; to: string } }): { from: string; to: string; keys: number }[] {
+  const { graph } = definitions;
+  const now = request.now ?? new Date();
+  const assets = resolveSelection(graph, request.selection).map((key) => graph.get(key)).filter((a) => a.partitions);
+  if (assets.length === 0) {
+    throw new PartitionError(`nothing to backfill: no asset of '${request.selection}' is partitioned`);
+  }
+  // Every selected partitioned asset must have the range's keys; the first one's are the backfill's.
+  const keys = partitionKeysBetween(assets[0]!.partitions!, request.range.from, request.range.to, now, `asset '${assets[0]!.key}'`);
+  for (const asset of assets.slice(1)) partitionKeysBetween(asset.partitions!, request.range.from, request.range.to, now, `asset '${asset.key}'`);
+  const singleRun = assets.every((a) => a.backfillPolicy.kind === 'single_run');
+  const size = singleRun
+    ? Math.min(...assets.map((a) => (a.backfillPolicy.kind === 'single_run' ? (a.backfillPolicy.maxPartitionsPerRun ?? keys.length) : keys.length)))
+    : 31;
+  const chunks: { from: string; to: string; keys: number }[] = [];
+  for (let i = 0; i < keys.length; i += size) {
+    const part = keys.slice(i, i + size);
+    chunks.push({ from: part[0]!, to: part[part.length - 1]!, keys: part.length });
+  }
+  return chunks;
 }

@@ -111,6 +111,7 @@ async function runStep(step: PlanStep, result: AssetRunResult, options: RunSteps
       workMs: done.workMs,
       path: done.path,
       reusedFrom: done.reusedFrom,
+      ...(done.partitionRows ? { partitionRows: done.partitionRows } : {}),
     });
   } catch (err) {
     if (isCancellation(err)) throw err;

@@ -1,6 +1,7 @@
 /** Types and definitions that both workflow code and clients (CLI, tests) use. */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery } from '@temporalio/workflow';
+import type { PartitionReport } from '../activities/backfill.js';
 
 /** Input of the graph-run workflow; what the Web UI's Start Workflow form takes as JSON. */
 export interface GraphRunInput {
@@ -40,6 +41,8 @@ export interface AssetRunResult {
   activityId: string;
   /** Another run that materialized the same inputs while this one waited: its result was reused. */
   reusedFrom: string | null;
+  /** Rows per partition of a step over several partitions (a single run). */
+  partitionRows?: Record<string, number>;
 }
 
 export interface GraphRunResult {
@@ -65,3 +68,42 @@ export const ASSAY_PARTITIONS = defineSearchAttributeKey('AssayPartitions', Sear
 export const SEARCH_ATTRIBUTES = { AssayAssets: 'KeywordList', AssayPartitions: 'KeywordList' } as const;
 /** Set by a Temporal Schedule on the runs it starts: their nominal time. */
 export const SCHEDULED_START_TIME = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
+
+/** Input of the backfill workflow (`assay backfill`, or Start Workflow in the Web UI). */
+export interface BackfillInput {
+  selection?: string;
+  /** First and last partition keys, both included. */
+  from: string;
+  to: string;
+  /** Assets materializing at once (default 4). */
+  concurrency?: number;
+  /** Carried across continue-as-new; not for callers. */
+  state?: BackfillState;
+}
+
+export interface BackfillState {
+  nextChunk: number;
+  partitions: PartitionReport[];
+  startedAt: number;
+  /** The Temporal run id of the backfill's first run: its Assay run id, across continue-as-new. */
+  firstRunId: string;
+}
+
+export interface BackfillProgress {
+  workflowId: string;
+  selection: string;
+  from: string;
+  to: string;
+  chunks: number;
+  /** The chunk running (0-based). */
+  chunk: number;
+  /** Partitions in all, done (every asset materialized), and failed or skipped. */
+  partitions: number;
+  done: number;
+  failed: number;
+  status: 'running' | 'success' | 'failed';
+  /** The steps of the chunk running. */
+  running: AssetRunResult[];
+}
+
+export const backfillProgressQuery = defineQuery<BackfillProgress>('backfillProgress');

@@ -4,6 +4,7 @@ import pc from 'picocolors';
 import type { AssayConfig } from '../../assay.config.js';
 import { loadDefinitions } from '../../engine/load-definitions.js';
 import { startEmbedded } from '../../runtime/embedded.js';
+import { applySchedules } from '../../runtime/schedules.js';
 import { resultTable } from '../render.js';
 import { runWithProgress } from '../progress.js';
 
@@ -29,6 +30,8 @@ export async function devCommand(config: AssayConfig, options: DevOptions): Prom
   });
   try {
     const { namespace, taskQueue, maxParallelAssets } = embedded.config.temporal;
+    // The project's schedules, so a newcomer sees them on the Web UI's Schedules page (pause, trigger now, …).
+    const schedules = await applySchedules(embedded.client, definitions, taskQueue);
     // The sample data's days when the samples say (the Nightscout simulator's 14), else each asset's latest partition.
     const result = await runWithProgress(embedded.client, taskQueue, {
       selection: '*',
@@ -42,6 +45,7 @@ export async function devCommand(config: AssayConfig, options: DevOptions): Prom
       ['Lake', join(config.home, 'lake')],
       ['Metadata', join(config.home, 'metadata', 'materializations')],
       ['Logs', config.logFile],
+      ...(schedules.length ? [['Schedules', `${ui}/namespaces/${namespace}/schedules (${schedules.map((s) => s.scheduleId).join(', ')})`] as const] : []),
       ...embedded.describe,
     ];
     console.log(resultTable(result, config.logFile));
