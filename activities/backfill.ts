@@ -5,6 +5,7 @@ import { writeFileAtomic } from '../engine/lake.js';
 import { graphRunEvent, type GraphRunRef, type LineageContext } from '../lineage/assay-events.js';
 import type { LineageReporter } from '../lineage/reporter.js';
 import { asActivity } from './failure.js';
+import { startRunRecord } from './graph-run.js';
 
 export interface BackfillPlanInput {
   selection: string;
@@ -66,7 +67,10 @@ export function createBackfillActivities(
         const unpartitioned = planRun(definitions, { selection: input.selection, only: 'unpartitioned' }).steps.length > 0;
         return { chunks, unpartitioned, searchAttributes: options.searchAttributes };
       });
-      if (input.first) lineage.report(graphRunEvent(lineageContext, { eventType: 'START', graph: input.graph }));
+      if (input.first) {
+        lineage.report(graphRunEvent(lineageContext, { eventType: 'START', graph: input.graph }));
+        await startRunRecord(options.home, { graph: input.graph, kind: 'backfill', selection: input.selection, partition: `${input.from}..${input.to}` });
+      }
       return plan;
     },
 

@@ -1,6 +1,7 @@
 import type { Definitions } from '../framework/definitions.js';
 import { planRun, type RunPlan } from '../framework/plan.js';
 import { removeStaging } from '../engine/publish.js';
+import { readRunRecord, writeRunRecord, writeStepRecord, type RunRecord, type RunStatus } from '../engine/run-records.js';
 import { assetRunEvent, graphRunEvent, type GraphRunRef, type LineageContext } from '../lineage/assay-events.js';
 import type { LineageReporter } from '../lineage/reporter.js';
 import { asActivity } from './failure.js';
@@ -29,10 +30,14 @@ export interface FinishInput {
   error?: string;
   partition?: string;
   nominalTime?: number;
+  /** Steps skipped because an upstream step failed: recorded in the run history (no activity ran for them). */
+  skipped?: { step: string; asset: string; partition: string | null; error: string | null }[];
 }
 
 export interface StepFailureInput {
   graph: GraphRunRef;
+  /** The step's activity id. */
+  step: string;
   key: string;
   partitions?: string[];
   scheduledAt: number;
@@ -61,6 +66,12 @@ export function createGraphRunActivities(
         ...(input.nominalTime === undefined ? {} : { nominalTime: input.nominalTime }),
       };
       lineage.report(graphRunEvent(lineageContext, { eventType: 'START', ...facts }));
+      await startRunRecord(options.home, {
+        graph: input.graph,
+        kind: 'graph',
+        selection: input.selection,
+        partition: input.partition ?? (input.range ? `${input.range.from}..${input.range.to}` : null),
+      });
       try {
         const plan = await asActivity(async () =>
           planRun(definitions, {
@@ -74,6 +85,7 @@ export function createGraphRunActivities(
         return { plan, searchAttributes: options.searchAttributes };
       } catch (err) {
         lineage.report(graphRunEvent(lineageContext, { eventType: 'FAIL', error: (err as Error).message, ...facts }));
+        await endRunRecord(options.home, input.graph, 'failed', (err as Error).message);
         throw err;
       }
     },
@@ -81,6 +93,24 @@ export function createGraphRunActivities(
     /** Removes the run's staging folder and reports how the run ended. */
     async finishGraphRun(input: FinishInput): Promise<void> {
       await removeStaging(options.home, input.runId);
+      for (const skipped of input.skipped ?? []) {
+        await writeStepRecord(options.home, {
+          runId: input.runId,
+          workflowId: input.graph.workflowId,
+          step: skipped.step,
+          asset: skipped.asset,
+          partition: skipped.partition,
+          status: 'skipped',
+          attempt: 0,
+          startedAt: new Date().toISOString(),
+          finishedAt: null,
+          durationMs: null,
+          rows: null,
+          error: skipped.error,
+          worker: '',
+        });
+      }
+      await endRunRecord(options.home, input.graph, input.status === 'success' ? 'completed' : 'failed', input.error ?? null);
       lineage.report(
         graphRunEvent(lineageContext, {
           eventType: input.status === 'success' ? 'COMPLETE' : 'FAIL',
@@ -96,6 +126,21 @@ export function createGraphRunActivities(
     async reportStepFailure(input: StepFailureInput): Promise<void> {
       const label = partitionLabel(input.partitions ?? []);
       const partition = label === null ? {} : { partition: label };
+      await writeStepRecord(options.home, {
+        runId: input.graph.temporalRunId,
+        workflowId: input.graph.workflowId,
+        step: input.step,
+        asset: input.key,
+        partition: label,
+        status: 'failed',
+        attempt: 0,
+        startedAt: new Date(input.scheduledAt).toISOString(),
+        finishedAt: new Date().toISOString(),
+        durationMs: Date.now() - input.scheduledAt,
+        rows: null,
+        error: input.error,
+        worker: '',
+      });
       lineage.report(
         assetRunEvent(lineageContext, {
           eventType: 'FAIL',
@@ -108,4 +153,42 @@ export function createGraphRunActivities(
       );
     },
   };
+}
+
+/** Records a run's start (graph run or backfill), keyed by its Assay run id. */
+export async function startRunRecord(
+  home: string,
+  run: { graph: GraphRunRef; kind: RunRecord['kind']; selection: string; partition: string | null },
+): Promise<void> {
+  await writeRunRecord(home, {
+    runId: run.graph.temporalRunId,
+    workflowId: run.graph.workflowId,
+    kind: run.kind,
+    selection: run.selection,
+    partition: run.partition,
+    status: 'running',
+    startedAt: new Date(run.graph.startedAt).toISOString(),
+    finishedAt: null,
+    durationMs: null,
+    error: null,
+  });
+}
+
+async function endRunRecord(home: string, graph: GraphRunRef, status: RunStatus, error: string | null): Promise<void> {
+  const started = await readRunRecord(home, graph.temporalRunId);
+  const now = Date.now();
+  await writeRunRecord(home, {
+    ...(started ?? {
+      runId: graph.temporalRunId,
+      workflowId: graph.workflowId,
+      kind: 'graph',
+      selection: '',
+      partition: null,
+      startedAt: new Date(graph.startedAt).toISOString(),
+    }),
+    status,
+    finishedAt: new Date(now).toISOString(),
+    durationMs: now - graph.startedAt,
+    error,
+  });
 }

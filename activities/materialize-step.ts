@@ -1,8 +1,10 @@
+import { hostname } from 'node:os';
 import { Context } from '@temporalio/activity';
 import type { AssetLogger } from '../framework/asset.js';
 import type { Definitions } from '../framework/definitions.js';
 import { partitionScope } from '../engine/compute.js';
 import { materialize, RejectedByChecksError, type EngineConfig } from '../engine/materialize.js';
+import { writeStepRecord, type StepRecord } from '../engine/run-records.js';
 import { assetRunEvent, type GraphRunRef, type LineageContext } from '../lineage/assay-events.js';
 import type { LineageReporter } from '../lineage/reporter.js';
 import { asActivity } from './failure.js';
@@ -44,6 +46,8 @@ export interface StepResult {
 }
 
 const HEARTBEAT_EVERY_MS = 2_000;
+/** The worker process an attempt ran in, for the run history. */
+const WORKER = `${hostname()}:${process.pid}`;
 
 export function createMaterializeStep(
   definitions: Definitions,
@@ -71,6 +75,44 @@ export function createMaterializeStep(
         ...(scope?.window ? { window: { start: scope.window.start.getTime(), end: scope.window.end.getTime() } } : {}),
       };
       if (context.info.attempt === 1) lineage.report(assetRunEvent(lineageContext, { ...event, eventType: 'START' }));
+      const record: StepRecord = {
+        runId: input.runId,
+        workflowId: input.graph.workflowId,
+        step: context.info.activityId,
+        asset: input.key,
+        partition: label,
+        status: 'running',
+        attempt: context.info.attempt,
+        startedAt: new Date().toISOString(),
+        finishedAt: null,
+        durationMs: null,
+        rows: null,
+        error: null,
+        worker: WORKER,
+      };
+      await writeStepRecord(config.home, record);
+      const finish = async (status: StepRecord['status'], facts: { rows?: number; error?: string }) => {
+        const durationMs = Math.round(performance.now() - started);
+        await writeStepRecord(config.home, {
+          ...record,
+          status,
+          finishedAt: new Date().toISOString(),
+          durationMs,
+          rows: facts.rows ?? null,
+          error: facts.error ?? null,
+        });
+        context.log.info(`asset ${status}`, {
+          runId: input.runId,
+          asset: input.key,
+          partition: label,
+          step: 'materialize',
+          status,
+          attempt: context.info.attempt,
+          duration_ms: durationMs,
+          ...(facts.rows === undefined ? {} : { rows: facts.rows }),
+          ...(facts.error === undefined ? {} : { error: facts.error }),
+        });
+      };
       const beat = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
       try {
         const outcome = await materialize({
@@ -86,6 +128,7 @@ export function createMaterializeStep(
         const { records } = outcome;
         const rows = records.reduce((n, r) => n + r.rows, 0);
         const bytes = records.reduce((n, r) => n + r.bytes, 0);
+        await finish('materialized', { rows });
         lineage.report(
           assetRunEvent(lineageContext, {
             ...event,
@@ -109,6 +152,9 @@ export function createMaterializeStep(
         };
       } catch (err) {
         const final = context.info.attempt >= input.maximumAttempts || !isRetryable(err);
+        const message = (err as Error).message;
+        // A failure that will be retried leaves the step running, with why its attempt failed.
+        await finish(final ? 'failed' : 'running', { error: final ? message : `attempt ${context.info.attempt} failed, retrying: ${message}` });
         if (final && !context.cancellationSignal.aborted) {
           lineage.report(
             assetRunEvent(lineageContext, {

@@ -4,6 +4,7 @@ import { loadAssayConfig, type AssayConfig } from '../assay.config.js';
 import { installLogging } from '../runtime/logging.js';
 import { backfillCommand, backfillStatusCommand } from './commands/backfill.js';
 import { checkCommand, validateCommand } from './commands/check.js';
+import { runsCommand, runsShowCommand } from './commands/runs.js';
 import { schedulesApplyCommand, schedulesListCommand } from './commands/schedules.js';
 import { devCommand } from './commands/dev.js';
 import { lineageFlushCommand, lineagePublishCommand } from './commands/lineage.js';
@@ -82,6 +83,20 @@ backfill
   .argument('<id>', 'the backfill workflow id (printed when it starts; listed in the Web UI)')
   .option('--json', 'print JSON')
   .action(async (id, options) => exit(await backfillStatusCommand(config(), id, options)));
+
+const runs = program
+  .command('runs')
+  .description('recent graph runs and backfills with their asset materializations (ASSAY_HOME/metadata/runs)')
+  .option('--json', 'print JSON')
+  .option('--limit <n>', 'runs to show (default 10)', wholeNumber)
+  .action(async (options) => exit(await runsCommand(config(), options)));
+
+runs
+  .command('show')
+  .description('one run and every materialization in it')
+  .argument('<runId>', 'the run id (the graph run’s Temporal run id)')
+  .option('--json', 'print JSON')
+  .action(async (runId, options) => exit(await runsShowCommand(config(), runId, options)));
 
 const schedules = program
   .command('schedules')

@@ -1,8 +1,9 @@
 /**
  * Where the worker's and the SDK's logs go. Always to a JSON-lines file under ASSAY_HOME (`logs/assay.log`), so a
  * terminal run shows its progress and result table, not task tokens and stack traces. On stderr too: everything
- * with `--verbose`; warnings and errors, as JSON lines, when stderr is not a terminal (a service, CI); nothing
- * otherwise (each failure is in the result table, and the file has the details).
+ * with `--verbose`; INFO and above as JSON lines when stderr is not a terminal (a service, CI: each materialization
+ * is a line with its run id, asset, step, status and duration_ms); nothing otherwise (each failure is in the result
+ * table, and the file has the details).
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -29,7 +30,7 @@ export function createLogger(options: LoggingOptions): Logger {
   const level = options.level ?? 'INFO';
   const toFile = pino({ level: PINO_LEVEL[level], base: { pid: process.pid } }, pino.destination({ dest: options.file, sync: true }));
   const tty = options.stderrIsTTY ?? process.stderr.isTTY;
-  const stderrLevel: LogLevel | undefined = options.verbose ? level : tty ? undefined : 'WARN';
+  const stderrLevel: LogLevel | undefined = options.verbose ? level : tty ? undefined : 'INFO';
   const toStderr = stderrLevel ? pino({ level: PINO_LEVEL[stderrLevel], base: { pid: process.pid } }, pino.destination(2)) : undefined;
   const log = (lvl: LogLevel, message: string, meta?: LogMetadata) => {
     const fields = plain(meta);

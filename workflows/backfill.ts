@@ -9,6 +9,7 @@ import {
 import type { Activities, BackfillReport, PartitionReport } from '../activities/index.js';
 import { NON_RETRYABLE_ERROR_TYPES } from '../framework/errors.js';
 import type { PlanStep } from '../framework/plan.js';
+import { skippedSteps } from './graph-run.js';
 import { runSteps } from './run-steps.js';
 import {
   ASSAY_ASSETS,
@@ -68,6 +69,8 @@ export async function backfill(input: BackfillInput): Promise<BackfillReport> {
   }
 
   const concurrency = Math.max(1, input.concurrency ?? 4);
+  /** Steps skipped in this run of the workflow (earlier runs recorded theirs in the partitions' reports). */
+  const skipped: AssetRunResult[] = [];
   const options = { runId: state.firstRunId, graph, maxParallel: concurrency };
   for (let index = state.nextChunk; index < planned.chunks.length; index++) {
     const chunk = planned.chunks[index]!;
@@ -79,6 +82,7 @@ export async function backfill(input: BackfillInput): Promise<BackfillReport> {
     const results = pendingResults(plan.steps);
     progress.running = [...results.values()];
     await runSteps(plan.steps, results, options);
+    skipped.push(...[...results.values()].filter((r) => r.status === 'skipped'));
     const reports = partitionReports(plan.steps, results);
     state.partitions.push(...reports);
     progress.done += reports.filter((p) => p.status === 'materialized').length;
@@ -121,6 +125,7 @@ export async function backfill(input: BackfillInput): Promise<BackfillReport> {
     runId: state.firstRunId,
     status: progress.status,
     ...(failed ? { error: `${bad} partition(s) did not materialize` } : {}),
+    skipped: skippedSteps([...skipped, ...unpartitioned]),
   });
   if (failed) {
     throw ApplicationFailure.create({

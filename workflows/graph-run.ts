@@ -87,12 +87,20 @@ export async function graphRun(input: GraphRunInput = {}): Promise<GraphRunResul
     ...(result.status === 'failed' ? { error: `${failed.length} asset(s) failed` } : {}),
     ...partition,
     ...nominal,
+    skipped: skippedSteps(result.assets),
   });
   if (result.status === 'failed') {
     // Failing the run (not just returning a status) shows it as Failed in the Web UI; the details keep every asset.
     throw ApplicationFailure.create({ type: GRAPH_RUN_FAILED, message: error, nonRetryable: true, details: [result] });
   }
   return result;
+}
+
+/** The steps skipped for a failure upstream, for the run history. */
+export function skippedSteps(assets: readonly AssetRunResult[]) {
+  return assets
+    .filter((a) => a.status === 'skipped')
+    .map((a) => ({ step: a.activityId, asset: a.key, partition: a.partition, error: a.error }));
 }
 
 function pendingResult(step: PlanStep): AssetRunResult {

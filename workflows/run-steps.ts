@@ -119,6 +119,7 @@ async function runStep(step: PlanStep, result: AssetRunResult, options: RunSteps
     if (err instanceof Error && err.cause instanceof TimeoutFailure) {
       await reportStepFailure({
         graph: options.graph,
+        step: step.id,
         key: step.key,
         ...(step.partitions ? { partitions: step.partitions } : {}),
         scheduledAt,

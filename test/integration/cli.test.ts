@@ -208,6 +208,16 @@ describe('the assay CLI, run as a subprocess', () => {
         expect((await stat(path)).size, path).toBe(asset.bytes);
         expect(asset.rows as number, String(asset.key)).toBeGreaterThan(0);
       }
+      // Not on a terminal, the logs are JSON lines: one per materialization, with its run, asset, step and duration.
+      const logged = materialized.stderr
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((line) => line.msg === 'asset materialized');
+      expect(logged.map((l) => l.asset).sort()).toEqual(NIGHTSCOUT_KEYS);
+      for (const line of logged) {
+        expect(line).toMatchObject({ runId: result.runId, step: 'materialize', status: 'materialized', duration_ms: expect.any(Number) });
+      }
     });
 
     it('validates a published Parquet file: exit 0 when its suite passes, exit 1 and a failed results document when not', { timeout: 60_000 }, async () => {
