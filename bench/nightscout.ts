@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { defineDefinitions } from '../framework/index.js';
 import { nightscoutAssets } from '../assets/nightscout/assets.js';
+import { DEFAULT_END } from '../samples/nightscout-simulator/generate.js';
 import { benchGraph, type GraphBenchResult } from './graph.js';
 import { median, percentile } from './stats.js';
 
@@ -10,8 +11,12 @@ export interface NightscoutBenchResult extends GraphBenchResult {
   rawParquetBytes: number;
 }
 
+const DAY_MS = 86_400_000;
+const SIMULATOR_END = DEFAULT_END;
+const dayKey = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
 /** Starts `assay nightscout-sim` in its own process so serving JSON does not compete with the worker's event loop. */
-async function startSimulatorProcess(subjects: number, days: number): Promise<{ urls: string; stop(): void }> {
+export async function startSimulatorProcess(subjects: number, days: number): Promise<{ urls: string; stop(): void }> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', 'cli/main.ts', 'nightscout-sim', '--port', '0', '--subjects', String(subjects), '--days', String(days)],
@@ -50,7 +55,8 @@ export async function benchNightscoutGraph(options: {
   try {
     const result = await benchGraph({
       definitions: defineDefinitions({ name: 'bench', assets: nightscoutAssets }),
-      input: { selection: 'group:nightscout', maxParallel: 4 },
+      // The simulator's days end on 2025-01-01: every day partition of them in one run (one step per model).
+      input: { selection: 'group:nightscout', maxParallel: 4, range: { from: dayKey(SIMULATOR_END - options.days * DAY_MS), to: dayKey(SIMULATOR_END - DAY_MS) } },
       runs: options.runs,
       env: { NIGHTSCOUT_URL: simulator.urls },
       throttle: options.throttle,

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { benchExpectations } from '../expectations/bench.js';
 import { benchPsg } from '../sources/psg/bench.js';
+import { benchBackfill, describeBackfillBench } from './backfill.js';
 import { benchGraph } from './graph.js';
 import { benchNightscoutGraph, describeGraphBench, describeNightscoutBench } from './nightscout.js';
 import { wideGraph } from './wide-graph.js';
@@ -52,6 +53,13 @@ const SECTIONS: Record<string, () => Promise<string[]>> = {
     describeNightscoutBench(
       'Nightscout graph, 1,000 subjects × 7 days, dev server with its default throttles',
       await benchNightscoutGraph({ subjects: 1000, days: 7, runs: 1, throttle: 'default' }),
+    ),
+  'backfill-365-single-run': async () =>
+    describeBackfillBench('Backfill of the Nightscout graph, 1 subject × 365 days, single run (target ≤ 5 s)', await benchBackfill('single-run')),
+  'backfill-365-per-partition': async () =>
+    describeBackfillBench(
+      'Backfill of the Nightscout graph, 1 subject × 365 days, per partition (target ≤ 60 s, stretch ≤ 30 s)',
+      await benchBackfill('per-partition'),
     ),
 };
 

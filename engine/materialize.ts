@@ -17,9 +17,13 @@ import { sha256File } from './content-hash.js';
 import { withConnection } from './duckdb.js';
 import { publishedPath, quarantinePath, stagingPath, stagingRunDir } from './lake.js';
 import { acquireAssetLock, type AssetLock } from './lock.js';
+import pLimit from 'p-limit';
 import { keyRows, writePartitionFiles } from './partition-split.js';
 import { publishFile, readLatestRecord, writeParquet, type MaterializationRecord, type WrittenFile } from './publish.js';
 import { sqlText } from './sql-text.js';
+
+/** Partition files hashed or published at once by a single run over many partitions. */
+const FILES_AT_ONCE = 16;
 
 export interface EngineConfig extends AssetConfig {
   /** Suites and other relative paths resolve against it. */
@@ -74,21 +78,17 @@ export async function materialize(request: MaterializeRequest): Promise<Material
   const partition = keys[0];
   const what = `asset '${key}'${keys.length === 0 ? '' : ` partition${keys.length > 1 ? 's' : ''} ${keys.length === 1 ? keys[0] : `${keys[0]} … ${keys[keys.length - 1]}`}`}`;
   const started = performance.now();
-  const locks: AssetLock[] = [];
+  let lock: AssetLock | undefined;
   try {
-    for (const lockKey of keys.length === 0 ? [undefined] : keys) {
-      locks.push(
-        await acquireAssetLock(config.home, key, lockKey, {
-          onWait: () => request.heartbeat?.({ waitingFor: 'lock' }),
-          ...(request.signal ? { signal: request.signal } : {}),
-        }),
-      );
-    }
+    lock = await acquireAssetLock(config.home, key, keys.length === 0 ? [undefined] : keys, {
+      onWait: () => request.heartbeat?.({ waitingFor: 'lock' }),
+      ...(request.signal ? { signal: request.signal } : {}),
+    });
     const waitMs = performance.now() - started;
     const inputs = await inputsOf(config.home, asset, definitions, keys);
-    if (keys.length <= 1 && locks[0]!.waited) {
+    if (keys.length <= 1 && lock.waited) {
       const latest = await readLatestRecord(config.home, key, partition);
-      if (latest && latest.inputHash === inputs.inputHash && Date.parse(latest.materializedAt) >= locks[0]!.requestedAt) {
+      if (latest && latest.inputHash === inputs.of(partition).inputHash && Date.parse(latest.materializedAt) >= lock.requestedAt) {
         return {
           records: [latest],
           reusedFrom: latest.runId,
@@ -129,21 +129,27 @@ export async function materialize(request: MaterializeRequest): Promise<Material
       const staged = new Map<string | undefined, WrittenFile>();
       if (split) {
         await writePartitionFiles(connection, split, stagingRunDir(config.home, runId), (k) => stagingPath(config.home, runId, asset, k));
-        for (const [k, rows] of split.rows) {
-          const path = stagingPath(config.home, runId, asset, k);
-          const [contentHash, { size }] = await Promise.all([sha256File(path), stat(path)]);
-          staged.set(k, { path, rows, bytes: size, contentHash });
-        }
+        const limit = pLimit(FILES_AT_ONCE);
+        const files = await Promise.all(
+          [...split.rows].map(([k, rows]) =>
+            limit(async () => {
+              const path = stagingPath(config.home, runId, asset, k);
+              const [contentHash, { size }] = await Promise.all([sha256File(path), stat(path)]);
+              return [k, { path, rows, bytes: size, contentHash }] as const;
+            }),
+          ),
+        );
+        for (const [k, file] of files) staged.set(k, file);
       } else {
         staged.set(partition, await writeParquet(connection, computed.table, stagingPath(config.home, runId, asset, partition), what));
       }
       const t3 = performance.now();
       const materializedAt = new Date().toISOString();
-      const records: MaterializationRecord[] = [];
-      for (const [k, file] of staged) {
-        const target = publishedPath(config.home, asset, k);
-        records.push(
-          await publishFile(config.home, file, target, {
+      const limit = pLimit(FILES_AT_ONCE);
+      const published = [...staged].map(([k, file]) =>
+        limit(() => {
+          const target = publishedPath(config.home, asset, k);
+          return publishFile(config.home, file, target, {
             runId,
             asset: key,
             partition: k ?? null,
@@ -156,15 +162,16 @@ export async function materialize(request: MaterializeRequest): Promise<Material
             computeMs: Math.round(t1 - t0),
             codeVersion: asset.codeVersion ?? null,
             contentHash: file.contentHash,
-            inputHash: inputs.inputHash,
-            upstream: inputs.upstream,
+            ...inputs.of(k),
             materializedAt,
             checks: checks
               ? { success: checks.summary.success, evaluated: checks.summary.evaluated, failed: 0, warnings: checks.summary.warnings }
               : null,
-          }),
-        );
-      }
+          });
+        }),
+      );
+      // Each partition is published on its own (one rename each); the records come back in key order.
+      const records = await Promise.all(published);
       const t4 = performance.now();
       return {
         records,
@@ -175,31 +182,47 @@ export async function materialize(request: MaterializeRequest): Promise<Material
       };
     });
   } finally {
-    await Promise.all(locks.map((lock) => lock.release()));
+    await lock?.release();
   }
 }
 
-/** The upstream versions the partitions `keys` of an asset read now, and one hash over them and the asset's code. */
+/**
+ * The upstream versions each partition of `keys` reads now (the latest record of every upstream file it maps to), and
+ * per partition one hash over them and the asset's code: what a record says it was made from.
+ */
 async function inputsOf(
   home: string,
   asset: AssetDefinition,
   definitions: Definitions,
   keys: readonly string[],
-): Promise<Pick<MaterializationRecord, 'inputHash' | 'upstream'>> {
-  const reads = asset.deps.flatMap((dep) => {
-    const read = upstreamRead(asset, dep, keys);
-    // Every partition of an upstream read whole is summed up by its folder, not listed one by one.
-    return read.kind === 'partitions' ? read.keys.map((k) => ({ dep, partition: k as string | undefined })) : [{ dep, partition: undefined }];
-  });
-  const upstream = await Promise.all(
-    reads.map(async ({ dep, partition }) => {
-      const latest = await readLatestRecord(home, dep.key, partition);
-      return { asset: dep.key, partition: partition ?? null, contentHash: latest?.contentHash ?? null };
-    }),
+): Promise<{ of(key: string | undefined): Pick<MaterializationRecord, 'inputHash' | 'upstream'> }> {
+  const readsOf = (own: readonly string[]) =>
+    asset.deps.flatMap((dep) => {
+      const read = upstreamRead(asset, dep, own);
+      // An upstream read whole (every partition of it) is summed up by its folder, not listed one by one.
+      return read.kind === 'partitions' ? read.keys.map((k) => ({ dep: dep.key, partition: k as string | undefined })) : [{ dep: dep.key, partition: undefined }];
+    });
+  const hashes = new Map<string, string | null>();
+  const id = (dep: string, partition: string | undefined) => `${dep}\u0000${partition ?? ''}`;
+  const limit = pLimit(FILES_AT_ONCE);
+  await Promise.all(
+    readsOf(keys).map(({ dep, partition }) =>
+      limit(async () => hashes.set(id(dep, partition), (await readLatestRecord(home, dep, partition))?.contentHash ?? null)),
+    ),
   );
   const code = asset.compute.kind === 'sql' ? sqlText(asset.compute) : (asset.compute.file ?? '');
-  const inputHash = createHash('sha256')
-    .update(JSON.stringify({ project: definitions.name, key: asset.key, keys, codeVersion: asset.codeVersion ?? null, code, upstream }))
-    .digest('hex');
-  return { inputHash, upstream };
+  return {
+    of(key) {
+      const own = key === undefined ? [] : [key];
+      const upstream = readsOf(own).map(({ dep, partition }) => ({
+        asset: dep,
+        partition: partition ?? null,
+        contentHash: hashes.get(id(dep, partition)) ?? null,
+      }));
+      const inputHash = createHash('sha256')
+        .update(JSON.stringify({ project: definitions.name, key: asset.key, partition: key ?? null, codeVersion: asset.codeVersion ?? null, code, upstream }))
+        .digest('hex');
+      return { inputHash, upstream };
+    },
+  };
 }

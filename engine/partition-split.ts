@@ -3,7 +3,8 @@
  * per partition with one `COPY … PARTITION_BY`, by the asset's `partitionColumn`.
  */
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import pLimit from 'p-limit';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { AssetDefinition } from '../framework/asset.js';
 import { InvalidDataError } from '../framework/errors.js';
@@ -12,6 +13,8 @@ import { quoteIdent, quoteLiteral } from '../framework/sql.js';
 import { temporarySibling } from './lake.js';
 
 const KEY_COLUMN = '__assay_partition';
+/** Partition files moved into place at once. */
+const FILES_AT_ONCE = 16;
 
 /** SQL giving the partition key of a row from the partition column, whose DuckDB type is `type`. */
 function keyExpression(definition: PartitionsDefinition, column: string, type: string): string {
@@ -99,21 +102,28 @@ export async function writePartitionFiles(
       `COPY ${quoteIdent(split.keyed)} TO ${quoteLiteral(scratch)}
        (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (${KEY_COLUMN}), OVERWRITE_OR_IGNORE true)`,
     );
-    for (const [key, rows] of split.rows) {
-      const target = pathOf(key);
-      await mkdir(join(target, '..'), { recursive: true });
-      const folder = join(scratch, `${KEY_COLUMN}=${key}`);
-      const files = rows > 0 ? (await readdir(folder)).filter((f) => f.endsWith('.parquet')).sort() : [];
-      if (files.length === 1) {
-        await rename(join(folder, files[0]!), target);
-      } else {
-        const source = files.length === 0
-          ? `(SELECT * EXCLUDE (${KEY_COLUMN}) FROM ${quoteIdent(split.keyed)} WHERE false)`
-          : `(SELECT * FROM read_parquet([${files.map((f) => quoteLiteral(join(folder, f))).join(', ')}], hive_partitioning = false))`;
-        const tmp = temporarySibling(target);
-        await connection.run(`COPY ${source} TO ${quoteLiteral(tmp)} (FORMAT parquet, COMPRESSION zstd)`);
-        await rename(tmp, target);
-      }
+    const limit = pLimit(FILES_AT_ONCE);
+    const merges: { key: string; files: string[] }[] = [];
+    await Promise.all(
+      [...split.rows].map(([key, rows]) =>
+        limit(async () => {
+          const target = pathOf(key);
+          await mkdir(dirname(target), { recursive: true });
+          const folder = join(scratch, `${KEY_COLUMN}=${key}`);
+          const files = rows > 0 ? (await readdir(folder)).filter((f) => f.endsWith('.parquet')).sort() : [];
+          if (files.length === 1) await rename(join(folder, files[0]!), target);
+          else merges.push({ key, files: files.map((f) => join(folder, f)) });
+        }),
+      ),
+    );
+    // A key without rows gets an empty file; one DuckDB wrote in several parts, one file. One query at a time.
+    for (const { key, files } of merges) {
+      const source = files.length === 0
+        ? `(SELECT * EXCLUDE (${KEY_COLUMN}) FROM ${quoteIdent(split.keyed)} WHERE false)`
+        : `(SELECT * FROM read_parquet([${files.map(quoteLiteral).join(', ')}], hive_partitioning = false))`;
+      const tmp = temporarySibling(pathOf(key));
+      await connection.run(`COPY ${source} TO ${quoteLiteral(tmp)} (FORMAT parquet, COMPRESSION zstd)`);
+      await rename(tmp, pathOf(key));
     }
   } finally {
     await rm(scratch, { recursive: true, force: true });
