@@ -24,6 +24,8 @@ export interface GraphBenchResult {
   wallMs: number[];
   /** Per asset and run: the step's wall time in the workflow minus the time its activity worked. */
   overheadMs: number[];
+  /** Per asset and run: the step's wall time minus its compute alone (checks and publish count as overhead). */
+  nonComputeMs: number[];
   last: GraphRunResult;
   /** The process's peak resident set size (MiB) when the runs ended. */
   peakRssMiB: number;
@@ -57,14 +59,18 @@ export async function benchGraph(options: GraphBenchOptions): Promise<GraphBench
     await run(); // warm-up: bundle loaded, workflow cache and DuckDB warm
     const wallMs: number[] = [];
     const overheadMs: number[] = [];
+    const nonComputeMs: number[] = [];
     let last: GraphRunResult | undefined;
     for (let i = 0; i < options.runs; i++) {
       const started = performance.now();
       last = await run();
       wallMs.push(performance.now() - started);
-      for (const a of last.assets) overheadMs.push((a.durationMs ?? 0) - (a.workMs ?? 0));
+      for (const a of last.assets) {
+        overheadMs.push((a.durationMs ?? 0) - (a.workMs ?? 0));
+        nonComputeMs.push((a.durationMs ?? 0) - (a.computeMs ?? 0));
+      }
     }
-    return { wallMs, overheadMs, last: last!, peakRssMiB: process.resourceUsage().maxRSS / 1024 };
+    return { wallMs, overheadMs, nonComputeMs, last: last!, peakRssMiB: process.resourceUsage().maxRSS / 1024 };
   } finally {
     worker.shutdown();
     await running;

@@ -88,6 +88,7 @@ export function describeGraphBench(r: GraphBenchResult): string[] {
   return [
     `  end to end (median of ${r.wallMs.length}): ${median(r.wallMs).toFixed(0)} ms  [${r.wallMs.map((v) => v.toFixed(0)).join(', ')}]`,
     `  orchestration per asset: median ${median(r.overheadMs).toFixed(1)} ms, p95 ${percentile(r.overheadMs, 95).toFixed(1)} ms`,
+    `  per asset, wall − compute (checks and publish included, as measured before): median ${median(r.nonComputeMs).toFixed(1)} ms`,
     `  peak RSS of the worker process: ${r.peakRssMiB.toFixed(0)} MiB`,
   ];
 }
