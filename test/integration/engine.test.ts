@@ -1,9 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { decodeTimeoutType } from '@temporalio/common';
 import { tableFromArrays } from 'apache-arrow';
 import { afterEach, describe, expect, inject, it } from 'vitest';
@@ -12,9 +10,9 @@ import { sha256File } from '../../engine/content-hash.js';
 import { publishedPath } from '../../engine/lake.js';
 import { graphRun } from '../../workflows/graph-run.js';
 import slowProject, { doubled as slowDoubled } from './fixtures/slow-definitions.js';
+import { eventually, ROOT, startWorkerProcess, stopProcess } from './worker-process.js';
 import { startTestWorker, testWorkerConfig, type TestWorker } from './harness.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const numbers = defineAsset({
   key: 'numbers',
   layer: 'raw',
@@ -30,15 +28,6 @@ afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
 
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('the engine on a real Temporal server', () => {
   it('shows each asset as an activity named by its key, and lists the runs that materialized an asset by search attribute', async () => {
@@ -152,21 +141,3 @@ describe('the engine on a real Temporal server', () => {
     expect(await sha256File(publishedPath(home, slowDoubled))).toBe(await sha256File(publishedPath(cleanHome, slowDoubled)));
   });
 });
-
-function startWorkerProcess(env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'assay.js'), 'worker'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  child.stderr!.on('data', () => {});
-  return child;
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}

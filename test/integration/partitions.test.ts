@@ -1,10 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { dailyPartitions, defineDefinitions, defineSchedule, partitionForTime } from '../../framework/index.js';
@@ -17,9 +15,9 @@ import { startSimulator } from '../../samples/nightscout-simulator/index.js';
 import { backfill } from '../../workflows/backfill.js';
 import type { GraphRunResult } from '../../workflows/shared.js';
 import project, { allDays, dayNumbers, dayTotals, days } from './fixtures/partitioned-definitions.js';
+import { eventually, ROOT, startWorkerProcess, stopProcess } from './worker-process.js';
 import { startTestWorker, testWorkerConfig, type TestWorker } from './harness.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const cleanup: (() => Promise<unknown>)[] = [];
 let worker: TestWorker | undefined;
 afterEach(async () => {
@@ -28,15 +26,6 @@ afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
 
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('Temporal Schedules declared in code', () => {
   it('applies idempotently, updates a changed spec in place, and a trigger-now runs yesterday’s partition', async () => {
@@ -218,22 +207,4 @@ async function files(home: string): Promise<Map<string, { inode: number; hash: s
     }
   }
   return out;
-}
-
-function startWorkerProcess(env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'assay.js'), 'worker'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  child.stderr!.on('data', () => {});
-  return child;
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
 }

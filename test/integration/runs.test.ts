@@ -1,9 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { wearablesAssets } from '../../assets/wearables/assets.js';
@@ -11,9 +9,9 @@ import { defineDefinitions } from '../../framework/index.js';
 import { runHistory, runHistoryEntry } from '../../runtime/run-history.js';
 import { generateSampleWearables } from '../../samples/wearables/sample-drops.js';
 import { graphRun } from '../../workflows/graph-run.js';
+import { eventually, ROOT, startWorkerProcess, stopProcess } from './worker-process.js';
 import { startTestWorker, testWorkerConfig, type TestWorker } from './harness.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const cleanup: (() => Promise<unknown>)[] = [];
 let worker: TestWorker | undefined;
 afterEach(async () => {
@@ -74,7 +72,7 @@ describe('the run history', () => {
     const client = new Client({ connection });
     const handle = await client.workflow.start(graphRun, { taskQueue: env.TEMPORAL_TASK_QUEUE, workflowId: `lost-${Date.now()}`, args: [{}] });
     const runId = handle.firstExecutionRunId;
-    await waitFor(() => existsSync(join(markers, 'attempts.log')), 60_000);
+    await eventually(async () => (existsSync(join(markers, 'attempts.log')) ? true : undefined), 60_000, 'the first attempt');
     lost.kill('SIGKILL');
 
     // No worker is left: after the heartbeat time-out, Temporal knows the worker is gone and says so.
@@ -94,29 +92,3 @@ describe('the run history', () => {
     expect(entry!.note).toMatch(/ended terminated in Temporal without recording it/);
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-function startWorkerProcess(env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'assay.js'), 'worker'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  child.stderr!.on('data', () => {});
-  return child;
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
