@@ -53,6 +53,11 @@ export interface BackfillReport {
   finishedAt: string;
 }
 
+/** Where a backfill's report is kept: `metadata/backfills/<workflow id>.json`. */
+export function backfillReportPath(home: string, workflowId: string): string {
+  return join(home, 'metadata', 'backfills', `${encodeURIComponent(workflowId)}.json`);
+}
+
 export function createBackfillActivities(
   definitions: Definitions,
   options: { home: string; searchAttributes: boolean },
@@ -83,7 +88,7 @@ export function createBackfillActivities(
 
     /** Writes the backfill's report to `metadata/backfills/<workflow id>.json`; returns where. */
     async recordBackfill(report: BackfillReport): Promise<string> {
-      const path = join(options.home, 'metadata', 'backfills', `${encodeURIComponent(report.workflowId)}.json`);
+      const path = backfillReportPath(options.home, report.workflowId);
       await writeFileAtomic(path, JSON.stringify(report, null, 2) + '\n');
       return path;
     },

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { SingleBar } from 'cli-progress';
 import Table from 'cli-table3';
 import pc from 'picocolors';
 import type { AssayConfig } from '../../assay.config.js';
-import type { BackfillReport } from '../../activities/backfill.js';
+import { backfillReportPath, type BackfillReport } from '../../activities/backfill.js';
 import { backfillChunks } from '../../framework/plan.js';
 import { loadDefinitions } from '../../engine/load-definitions.js';
 import { withTemporal } from '../../runtime/temporal-client.js';
@@ -38,6 +39,13 @@ export async function backfillCommand(config: AssayConfig, selection: string, op
   // A bad selection or range is one clear error, before anything starts.
   backfillChunks(definitions, { selection, range: { from: options.from, to: options.to } });
   const workflowId = backfillWorkflowId(selection, options.from, options.to);
+  // A finished backfill does nothing again unless --force: known from its report here, or from the server below.
+  const finished = options.force ? undefined : await readBackfillReport(config.home, workflowId);
+  if (finished?.status === 'success') {
+    if (options.json) console.log(JSON.stringify(finished, null, 2));
+    else console.log(`backfill ${workflowId} already finished at ${finished.finishedAt}; nothing to do. Run it again with --force.\n${reportSummary(finished)}`);
+    return 0;
+  }
   return withTemporal(config, options.embedded ? { embedded: definitions } : {}, async ({ client, taskQueue }) => {
     let handle: WorkflowHandle<typeof backfill>;
     try {
@@ -132,6 +140,14 @@ async function follow(handle: WorkflowHandle<typeof backfill>, quiet: boolean): 
     polling = false;
     await poll;
     bar?.stop();
+  }
+}
+
+async function readBackfillReport(home: string, workflowId: string): Promise<BackfillReport | undefined> {
+  try {
+    return JSON.parse(await readFile(backfillReportPath(home, workflowId), 'utf8')) as BackfillReport;
+  } catch {
+    return undefined;
   }
 }
 

@@ -333,4 +333,30 @@ describe('the assay CLI, run as a subprocess', () => {
       await new Promise((resolve) => site.close(resolve));
     }
   });
+
+  it('backfills a range with a per-partition report; the same backfill again does nothing unless --force', { timeout: 240_000 }, async () => {
+    const home = await tempDir();
+    const day = (daysAgo: number) => new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000 - daysAgo * 86_400_000).toISOString().slice(0, 10);
+    // The sample's simulated readings cover the 14 days up to yesterday.
+    const args = ['backfill', 'group:nightscout', '--from', day(3), '--to', day(1), '--embedded'];
+    const first = await runCli([...args, '--json'], { ASSAY_HOME: home });
+    expect(first.code, first.stderr.slice(-2000)).toBe(0);
+    const report = JSON.parse(first.stdout) as { status: string; partitions: { partition: string; status: string; materialized: number; rows: number }[] };
+    expect(report.status).toBe('success');
+    expect(report.partitions.map((p) => [p.partition, p.status, p.materialized])).toEqual([
+      [day(3), 'materialized', 6],
+      [day(2), 'materialized', 6],
+      [day(1), 'materialized', 6],
+    ]);
+    expect(report.partitions.every((p) => p.rows > 0)).toBe(true);
+
+    const again = await runCli(args, { ASSAY_HOME: home, NO_COLOR: '1' });
+    expect(again.code, again.stderr.slice(-2000)).toBe(0);
+    expect(again.stdout).toMatch(/already finished at .*; nothing to do\. Run it again with --force\./);
+    expect(again.stdout).toContain('3/3 partitions');
+
+    const forced = await runCli([...args, '--force'], { ASSAY_HOME: home, NO_COLOR: '1' });
+    expect(forced.code, forced.stderr.slice(-2000)).toBe(0);
+    expect(forced.stdout).toMatch(/: success — 3\/3 partitions of 'group:nightscout' materialized/);
+  });
 });
