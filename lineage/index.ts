@@ -52,7 +52,11 @@
 export type {
   Assertion,
   BaseFacet,
+  ColumnLineageDatasetFacet,
+  ColumnLineageInputField,
   ColumnMetrics,
+  ColumnTransformation,
+  ColumnTransformationSubtype,
   DataQualityAssertionsDatasetFacet,
   DataQualityMetricsInputDatasetFacet,
   DataSourceDatasetFacet,
@@ -90,6 +94,7 @@ export type {
   SourceCodeLocationJobFacet,
   SqlJobFacet,
   StorageDatasetFacet,
+  SymlinksDatasetFacet,
   Tag,
   TagsJobFacet,
 } from './model.js';
@@ -109,6 +114,7 @@ export type { AssayJobType, AssertionInput, FacetSchemaName, ParentRunFacetInput
 export {
   ASSAY_INTEGRATION,
   FACET_SCHEMA_VERSIONS,
+  columnLineageFacet,
   dataQualityAssertionsFacet,
   dataQualityMetricsFacet,
   dataSourceFacet,
@@ -127,6 +133,7 @@ export {
   sourceCodeLocationFacet,
   sqlFacet,
   storageFacet,
+  symlinksFacet,
   tagsFacet,
 } from './facets.js';
 
