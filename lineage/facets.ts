@@ -313,6 +313,9 @@ export function columnLineageFacet(input: {
 }
 
 /** `symlinks`: other names of the same dataset, e.g. `{ namespace: 'file', name: '/abs/path', type: 'LOCATION' }`. */
-export function symlinksFacet(identifiers: readonly { namespace: string; name: string; type: string }[]): SymlinksDatasetFacet {
-  return { ...base('SymlinksDatasetFacet'), identifiers: identifiers.map((i) => ({ namespace: i.namespace, name: i.name, type: i.type })) };
+export function symlinksFacet(
+  identifiers: readonly { namespace: string; name: string; type: string }[],
+): SymlinksDatasetFacet {
+  const copy = identifiers.map((i) => ({ namespace: i.namespace, name: i.name, type: i.type }));
+  return { ...base('SymlinksDatasetFacet'), identifiers: copy };
 }

@@ -137,6 +137,9 @@ export {
   tagsFacet,
 } from './facets.js';
 
+export type { ColumnLineageInput, ColumnLineageOptions, DeclaredColumnSource } from './column-lineage.js';
+export { ColumnLineageError, columnLineageFromSql, declaredColumnLineage } from './column-lineage.js';
+
 export type { DatasetEventInput, JobEventInput, RunEventInput } from './events.js';
 export { datasetEvent, jobEvent, runEvent } from './events.js';
 
