@@ -224,12 +224,13 @@ export function dataSourceFacet(input: { name?: string; uri?: string }): DataSou
 }
 
 /** `storage`: Assay's lake stores plain Parquet files, so `storageLayer` is `file` (not iceberg/delta). */
-export function storageFacet(input: { storageLayer?: string; fileFormat?: string } = {}): StorageDatasetFacet {
-  return {
+export function storageFacet(input: { storageLayer?: string; fileFormat?: string | null } = {}): StorageDatasetFacet {
+  // `fileFormat: null` leaves the format out (a file whose format is unknown).
+  return defined({
     ...base('StorageDatasetFacet'),
     storageLayer: input.storageLayer ?? 'file',
-    fileFormat: input.fileFormat ?? 'parquet',
-  };
+    fileFormat: input.fileFormat === null ? undefined : (input.fileFormat ?? 'parquet'),
+  });
 }
 
 export function datasetDocumentationFacet(description: string, contentType?: string): DocumentationDatasetFacet {

@@ -143,10 +143,29 @@ export { ColumnLineageError, columnLineageFromSql, declaredColumnLineage } from 
 export type { DatasetEventInput, JobEventInput, RunEventInput } from './events.js';
 export { datasetEvent, jobEvent, runEvent } from './events.js';
 
-export type { LakeDatasetInput } from './datasets.js';
-export { inputDataset, lakeDataset, outputDataset } from './datasets.js';
+export type { LakeAssetDatasetInput, LakeDatasetInput, SourceDatasetInput } from './datasets.js';
+export {
+  inputDataset,
+  lakeAssetDataset,
+  lakeDataset,
+  localFileDataset,
+  outputDataset,
+  webApiDataset,
+} from './datasets.js';
 
-export { DEFAULT_JOB_NAMESPACE, FILE_NAMESPACE, assetJobName, fileDataSource, fileDatasetName, fileUrl } from './naming.js';
+export type { LakeAssetLocation } from './naming.js';
+export {
+  DEFAULT_JOB_NAMESPACE,
+  FILE_NAMESPACE,
+  assetJobName,
+  fileDataSource,
+  fileDatasetName,
+  fileUrl,
+  lakeDatasetName,
+  lakeSymlink,
+  localFileDatasetName,
+  webApiDatasetName,
+} from './naming.js';
 
 export type { DeterministicRunIdInput } from './run-id.js';
 export { deterministicRunId, isUuidV7, uuidV7Time } from './run-id.js';
