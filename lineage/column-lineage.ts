@@ -566,7 +566,9 @@ class Analyzer {
     }
     const columns: Column[] = [];
     for (const entry of entries) {
-      if (entry.relation.opaque) throw new ColumnLineageError('cannot expand * over a relation whose columns are unknown');
+      if (entry.relation.opaque) {
+        throw new ColumnLineageError('cannot expand * over a relation whose columns are unknown');
+      }
       for (const column of entry.relation.columns) {
         if (column.name === undefined || exclude.has(column.name)) continue;
         if (relationName === undefined && entry.hidden?.has(column.name)) continue;

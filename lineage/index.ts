@@ -5,48 +5,44 @@
  *
  * ```ts
  * import {
- *   assetJobName, createLineageEmitter, deterministicRunId, errorMessageFacet, inputDataset,
- *   jobTypeFacet, lakeDataset, loadLineageConfig, outputDataset, outputStatisticsFacet,
- *   parentFacet, processingEngineFacet, runEvent, sqlFacet,
+ *   assetJobName, columnLineageFromSql, createLineageEmitter, deterministicRunId, errorMessageFacet,
+ *   inputDataset, jobTypeFacet, lakeAssetDataset, loadLineageConfig, outputDataset, outputStatisticsFacet,
+ *   parentFacet, processingEngineFacet, runEvent, sqlFacet, webApiDataset,
  * } from '../lineage/index.js';
  *
- * const config = loadLineageConfig();                 // once per worker
- * const lineage = createLineageEmitter(config);
- * await lineage.flushSpool();                         // re-send what an earlier outage left
+ * // Once per worker process: delivery starts at once (what an earlier run left in the spool too).
+ * const config = loadLineageConfig();
+ * const lineage = createLineageEmitter(config, { validate: true });
  *
- * // In the materialize activity of asset `daily_mean`, part of graph run `graphRunId`:
+ * // In the materialize activity of asset `daily_mean` (layer `marts`), part of graph run `graphRunId`:
  * const graphJob = { namespace: config.namespace, name: 'nightly' };
  * const job = {
  *   namespace: config.namespace,
  *   name: assetJobName(graphJob.name, 'daily_mean'),
- *   facets: { jobType: jobTypeFacet('ASSET'), sql: sqlFacet(compiledSql) },
+ *   facets: { jobType: jobTypeFacet('ASSET'), sql: sqlFacet(compiledSql) },   // the SQL as it ran
  * };
  * const run = {
  *   runId: deterministicRunId({ startedAt: workflowStartMs, parts: ['daily_mean', partition ?? '', graphRunId] }),
- *   facets: {
- *     parent: parentFacet({ run: { runId: graphRunId }, job: graphJob }),
- *     processing_engine: processingEngineFacet(),
- *   },
+ *   facets: { parent: parentFacet({ run: { runId: graphRunId }, job: graphJob }), processing_engine: processingEngineFacet() },
  * };
- * const inputs = [inputDataset(lakeDataset({ path: readingsFolder }))];
- * const output = lakeDataset({ path: dailyMeanFolder, description: 'Mean glucose per day' });
+ * const inputs = [inputDataset(lakeAssetDataset({ home, layer: 'curated', key: 'readings' }))];
+ * const where = { home, layer: 'marts', key: 'daily_mean', description: 'Mean glucose per day' };
  *
- * await lineage.emit(runEvent({ eventType: 'START', run, job, inputs, outputs: [outputDataset(output)] }));
- * // … materialize …
+ * await lineage.emit(runEvent({ eventType: 'START', run, job, inputs, outputs: [outputDataset(lakeAssetDataset(where))] }));
+ * // … materialize; then, with the columns written and the query's column lineage:
+ * const columnLineage = await columnLineageFromSql(connection, compiledSql, relations, columns.map((c) => c.name));
  * await lineage.emit(runEvent({
  *   eventType: 'COMPLETE', run, job, inputs,
- *   outputs: [outputDataset(lakeDataset({ path: dailyMeanFolder, fields: columns }), {
+ *   outputs: [outputDataset(lakeAssetDataset({ ...where, fields: columns, columnLineage }), {
  *     outputStatistics: outputStatisticsFacet({ rowCount, size: bytes }),
  *   })],
  * }));
- * // or, on failure:
- * await lineage.emit(runEvent({
- *   eventType: 'FAIL', job, inputs, outputs: [outputDataset(output)],
- *   run: { ...run, facets: { ...run.facets, errorMessage: errorMessageFacet(err) } },
- * }));
+ *
+ * // At worker shutdown: deliver what it can in 10 s; the rest stays in the spool for the next start.
+ * await lineage.close(10_000);
  * ```
- * `emit` never throws and returns within its time budget: an event it cannot deliver waits in
- * `${ASSAY_HOME}/lineage/spool/` and is re-sent, in order, before the next one.
+ * `emit` never throws and never waits for the network: it appends the event to the spool on disk, and the
+ * emitter delivers the spool in the background, run by run in order (see `lineage/README.md`).
  */
 
 export type {
@@ -175,7 +171,18 @@ export { validateAgainstAssaySchema, validateAgainstSpec, validateEvent } from '
 export type { EmitOptions, Transport } from './transport.js';
 export { LineageTransportError, isRetryableDeliveryError } from './transport.js';
 export type { HttpTransportOptions } from './transports/http.js';
-export { DEFAULT_HTTP_ENDPOINT, HttpTransport, lineageUrl } from './transports/http.js';
+export {
+  DEFAULT_HTTP_BACKOFF_MS,
+  DEFAULT_HTTP_ENDPOINT,
+  DEFAULT_HTTP_MAX_BACKOFF_MS,
+  DEFAULT_HTTP_RETRIES,
+  DEFAULT_HTTP_RETRY_STATUSES,
+  DEFAULT_HTTP_SETTLE_TIMEOUT_MS,
+  DEFAULT_HTTP_TIMEOUT_MS,
+  HttpTransport,
+  lineageUrl,
+  retryDelayMs,
+} from './transports/http.js';
 export type { FileTransportOptions } from './transports/file.js';
 export { FileTransport } from './transports/file.js';
 export type { ConsoleTransportOptions } from './transports/console.js';
@@ -187,7 +194,11 @@ export { NoopTransport } from './transports/noop.js';
 export type { SpoolEntry, SpoolOptions } from './spool.js';
 export { Spool } from './spool.js';
 export type { EmitOutcome, FlushResult, LineageEmitterOptions } from './emitter.js';
-export { DEFAULT_EMIT_TIMEOUT_MS, LineageEmitter } from './emitter.js';
+export { DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_EMIT_TIMEOUT_MS, LineageEmitter } from './emitter.js';
+export type { DeliveryCounts } from './delivery.js';
+export type { AckRecord, RunStep } from './ordering.js';
+export { AckState, compareSteps, conflictKeys, runStep } from './ordering.js';
+export { AckLog } from './ack-log.js';
 
 export type {
   CompositeTransportConfig,

@@ -51,6 +51,8 @@ export interface MarquezReceiver {
   readonly written: readonly Record<string, unknown>[];
   /** Time between receiving a valid event and writing it (then answering 201). Default 0. */
   delayMs: number;
+  /** When set, the delay of each valid event instead of `delayMs` (`copy`: how many times this event came before). */
+  delayOf: ((event: Record<string, unknown>, copy: number) => number) | undefined;
   /** Holds every valid event before its write until `resume()`. */
   pause(): void;
   resume(): void;
@@ -198,6 +200,8 @@ export async function startMarquezReceiver(): Promise<MarquezReceiver> {
   const versions = new Map<string, DatasetVersion[]>();
   const watchers: { predicate: (r: MarquezReceiver) => boolean; resolve: () => void }[] = [];
   const sockets = new Set<Socket>();
+  /** How many times each request body came. */
+  const copies = new Map<string, number>();
   let down: false | 'refuse' | 503 = false;
   let paused: Promise<void> | undefined;
   let unpause: (() => void) | undefined;
@@ -296,7 +300,10 @@ export async function startMarquezReceiver(): Promise<MarquezReceiver> {
       return;
     }
     // 201 with an empty body, only after the write (MARQUEZ.md:9); the write happens even if the client has gone.
-    if (receiver.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, receiver.delayMs));
+    const copy = copies.get(text) ?? 0;
+    copies.set(text, copy + 1);
+    const delay = receiver.delayOf ? receiver.delayOf(checked.event, copy) : receiver.delayMs;
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     while (paused) await paused;
     write(checked.event, checked.kind);
     record.status = 201;
@@ -337,6 +344,7 @@ export async function startMarquezReceiver(): Promise<MarquezReceiver> {
     requests,
     written,
     delayMs: 0,
+    delayOf: undefined,
     pause() {
       paused ??= new Promise<void>((resolve) => {
         unpause = resolve;
