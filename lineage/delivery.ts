@@ -23,6 +23,7 @@ import type { LineageEvent } from './model.js';
 import type { AckRecord, ConflictKeys, RunStep } from './ordering.js';
 import { AckState, conflictKeys, eventId, runStep } from './ordering.js';
 import type { Spool, SpoolEntry } from './spool.js';
+import { parseLine } from './spool.js';
 import type { Transport } from './transport.js';
 import { LineageTransportError, isRetryableDeliveryError } from './transport.js';
 
@@ -49,6 +50,11 @@ export interface SpoolDelivererOptions {
   busyRetryMs: number;
   /** Keep acknowledgements this long in the ack log. */
   ackRetentionMs: number;
+  /**
+   * After a failed delivery, try again when the back-off has passed (true), or only at the next trigger after it:
+   * an append of this process, a `pollIntervalMs` tick, a flush (false, how the emitter worked before).
+   */
+  retryOnItsOwn: boolean;
   report(error: unknown, event?: LineageEvent): void;
 }
 
@@ -90,6 +96,16 @@ const ACK_COMPACT_BYTES = 256 * 1024;
 const TOUCH_MS = 10_000;
 /** Pause after an unexpected error of the loop itself. */
 const ERROR_PAUSE_MS = 1_000;
+/** Keep an idle session (and its lock) this long for further emits. */
+const LINGER_MS = 500;
+/**
+ * Lineage yields to the pipeline: while this process is appending (emits less than this apart), delivery waits,
+ * so that its disk syncs do not slow the emits down; but never longer than `MAX_DEFER_MS`.
+ */
+const QUIET_MS = 25;
+const MAX_DEFER_MS = 1_000;
+/** Look for lines of other processes this often during a session. */
+const REFRESH_MS = 250;
 
 export class SpoolDeliverer {
   readonly counts: DeliveryCounts = { sent: 0, rejected: 0, superseded: 0, dropped: 0 };
@@ -102,7 +118,7 @@ export class SpoolDeliverer {
   /** Events the spool could not take. */
   private memory: Entry[] = [];
   private offset = 0;
-  private session: { lock: HeldLock | null; touchedAt: number } | undefined;
+  private session: { lock: HeldLock | null; touchedAt: number; idleSince?: number } | undefined;
   private failedInSession = false;
   private backoffMs: number;
   private backoffUntil = 0;
@@ -120,9 +136,19 @@ export class SpoolDeliverer {
   /** Latest attempt that failed in this session. */
   private failedAttempt = 0;
   private idleWaiters: (() => void)[] = [];
-  private ackQueue: Promise<void> = Promise.resolve();
+  /** Acknowledgements waiting to be written to the ack log together (one write, one sync). */
+  private ackBatch: { record: AckRecord; done: () => void }[] = [];
+  private ackWriting: Promise<void> | undefined;
   private lockBusy = false;
   private failing = false;
+  /** When this process last appended, and when delivery started waiting for a quiet moment. */
+  private lastAppendAt = 0;
+  private deferringSince: number | undefined;
+  /** Something asked for delivery since the last failed session (for `retryOnItsOwn: false`). */
+  private triggered = false;
+  /** The spool has lines this session has not read; and when it last looked. */
+  private dirty = true;
+  private refreshedAt = 0;
 
   constructor(options: SpoolDelivererOptions) {
     this.options = options;
@@ -155,6 +181,22 @@ export class SpoolDeliverer {
     list.push(waiter);
     this.waiters.set(line, list);
     return waiter;
+  }
+
+  /**
+   * This process appended `lines` at `range` of the spool: take them without reading the file when they follow
+   * what the session has read.
+   */
+  appended(lines: readonly string[], range: { start: number; end: number } | undefined): void {
+    this.lastAppendAt = Date.now();
+    this.triggered = true;
+    if (this.session?.lock && range && range.start === this.offset) {
+      for (const line of lines) this.entries.push(this.entry({ line, event: parseLine(line) }, false));
+      this.offset = range.end;
+    } else {
+      this.dirty = true;
+    }
+    this.wake();
   }
 
   /** Forgets a waiter that stopped waiting. */
@@ -253,10 +295,19 @@ export class SpoolDeliverer {
   private async cycle(): Promise<void> {
     if (!this.session) {
       const wait = this.backoffUntil - Date.now();
-      if (wait > 0 && !this.forced) return this.sleep(wait);
+      if (wait > 0 && !this.forced) {
+        await this.sleep(wait);
+        return;
+      }
+      if (this.failing && !this.options.retryOnItsOwn && !this.forced && !this.triggered) {
+        // After a failure, wait for a reason to try again: an emit, a flush, or the periodic check.
+        if ((await this.sleep(this.options.pollIntervalMs)) === 'timeout') this.triggered = true;
+        return;
+      }
       if (!(await this.hasWork())) {
         this.idle();
-        return this.sleep(this.options.pollIntervalMs);
+        await this.sleep(this.options.pollIntervalMs);
+        return;
       }
       let lock: HeldLock | null | undefined;
       try {
@@ -269,29 +320,58 @@ export class SpoolDeliverer {
       if (lock === undefined) {
         this.lockBusy = true;
         this.resolveFlushes('busy');
-        return this.sleep(this.options.busyRetryMs);
+        await this.sleep(this.options.busyRetryMs);
+        return;
       }
       this.lockBusy = false;
       await this.beginSession(lock);
     }
     await this.refresh();
-    this.launch();
+    const again = this.launch();
     const active = this.count('inflight') + this.count('unsettled') > 0;
     const waiting = this.entries.some((e) => e.state === 'pending') || this.memory.some((e) => e.state === 'pending');
-    if (!active && (!waiting || this.failedInSession)) {
+    if (!active && this.failedInSession) {
       await this.removeDone();
-      const failed = this.failedInSession;
       await this.endSession();
-      // A flush ends at its first failure; otherwise the next cycle finds the spool empty (or new lines).
-      if (failed) this.resolveFlushes('done', this.failedAttempt);
+      this.triggered = false;
+      // A flush ends at its first failure.
+      this.resolveFlushes('done', this.failedAttempt);
       return;
     }
+    if (!active && !waiting) {
+      // All caught up. Someone waiting for that learns it now; otherwise keep the session (and the lock) a
+      // moment for the next emits, so that a steady trickle costs no lock and no spool rewrite per event.
+      if (this.flushWaiters.length > 0 || this.idleWaiters.length > 0 || this.stopping) {
+        await this.removeDone();
+        if (await this.spoolEmpty()) this.idle();
+      }
+      const idleFor = Date.now() - (this.session?.idleSince ?? Date.now());
+      if (this.session && this.session.idleSince === undefined) this.session.idleSince = Date.now();
+      if (idleFor >= LINGER_MS || this.stopping || !this.session?.lock) {
+        await this.removeDone();
+        await this.endSession();
+        return;
+      }
+      await this.sleep(LINGER_MS - idleFor);
+      return;
+    }
+    if (this.session) delete this.session.idleSince;
     if (this.shouldRemove()) await this.removeDone();
     if (this.session?.lock && Date.now() - this.session.touchedAt > TOUCH_MS) {
       await this.session.lock.touch();
       this.session.touchedAt = Date.now();
     }
-    await this.sleep(this.options.pollIntervalMs);
+    await this.sleep(Math.min(this.options.pollIntervalMs, REFRESH_MS, again ?? Infinity));
+  }
+
+  /** Whether the spool holds no line this session has not settled and removed. */
+  private async spoolEmpty(): Promise<boolean> {
+    if (this.memory.length > 0) return false;
+    try {
+      return await this.spool.isEmpty();
+    } catch {
+      return true;
+    }
   }
 
   private async hasWork(): Promise<boolean> {
@@ -319,6 +399,7 @@ export class SpoolDeliverer {
 
   private async beginSession(lock: HeldLock | null): Promise<void> {
     this.session = { lock, touchedAt: Date.now() };
+    this.dirty = true;
     this.failedInSession = false;
     this.failedAttempt = 0;
     this.entries = [];
@@ -343,6 +424,9 @@ export class SpoolDeliverer {
   /** Reads lines appended to the spool since the last read (all of it, when it was rewritten). */
   private async refresh(): Promise<void> {
     if (!this.session?.lock) return;
+    if (!this.dirty && Date.now() - this.refreshedAt < REFRESH_MS) return;
+    this.dirty = false;
+    this.refreshedAt = Date.now();
     let read = await this.spool.readFrom(this.offset);
     if (!read) {
       // Rewritten behind this session's back: start over from the whole file, keeping what is known.
@@ -397,9 +481,17 @@ export class SpoolDeliverer {
     return n;
   }
 
-  /** Starts every event that may go now. */
-  private launch(): void {
-    if (this.failedInSession || this.stopping) return;
+  /** Starts every event that may go now; returns when to look again if it held back for the emits. */
+  private launch(): number | undefined {
+    if (this.failedInSession || this.stopping) return undefined;
+    const now = Date.now();
+    const someoneWaits = this.entries.some((e) => e.waiter && e.state === 'pending');
+    const quiet = now - this.lastAppendAt >= QUIET_MS || now - (this.deferringSince ?? now) >= MAX_DEFER_MS;
+    if (!this.forced && !someoneWaits && !quiet) {
+      this.deferringSince ??= now;
+      return this.lastAppendAt + QUIET_MS - now;
+    }
+    this.deferringSince = undefined;
     let capacity = this.options.maxInFlight - this.count('inflight') - this.count('unsettled');
     const writes = new Set<string>();
     const reads = new Set<string>();
@@ -417,6 +509,7 @@ export class SpoolDeliverer {
       for (const k of entry.keys.writes) writes.add(k);
       for (const k of entry.keys.reads) reads.add(k);
     }
+    return undefined;
   }
 
   /** Settles an event that must not be sent: not JSON, superseded, or already delivered. */
@@ -454,9 +547,7 @@ export class SpoolDeliverer {
       ...(entry.step ? { run: entry.step.runId, rank: entry.step.rank, time: entry.step.time } : {}),
       at: Date.now(),
     };
-    const write =
-      entry.memory || !this.session?.lock ? Promise.resolve() : this.ackQueue.then(() => this.ackLog.append([record]));
-    this.ackQueue = write.catch(() => undefined);
+    const write = entry.memory || !this.session?.lock ? Promise.resolve() : this.recordAck(record);
     void write
       .catch((err: unknown) => this.options.report(err))
       .finally(() => {
@@ -466,6 +557,26 @@ export class SpoolDeliverer {
         this.failing = false;
         this.finish(entry, 'sent');
       });
+  }
+
+  /** Writes an acknowledgement with the others that come meanwhile; resolves once it is synced. */
+  private recordAck(record: AckRecord): Promise<void> {
+    const written = new Promise<void>((resolve) => this.ackBatch.push({ record, done: resolve }));
+    this.ackWriting ??= this.writeAcks();
+    return written;
+  }
+
+  private async writeAcks(): Promise<void> {
+    while (this.ackBatch.length > 0) {
+      const batch = this.ackBatch.splice(0);
+      try {
+        await this.ackLog.append(batch.map((b) => b.record));
+      } catch (err) {
+        this.options.report(err);
+      }
+      for (const b of batch) b.done();
+    }
+    this.ackWriting = undefined;
   }
 
   private failed(entry: Entry, err: unknown): void {
@@ -560,29 +671,29 @@ export class SpoolDeliverer {
   /** Waits until no request is in flight (on stop they are aborted, so this is quick). */
   private async settleInFlight(): Promise<void> {
     while (this.count('inflight') + this.count('unsettled') > 0) await this.sleep(this.options.pollIntervalMs);
-    await this.ackQueue;
+    await this.ackWriting;
   }
 
   /** Sleeps until woken or `ms` passed; the timer never keeps the process alive. */
-  private sleep(ms: number): Promise<void> {
-    if (this.woken || this.stopping) {
+  private sleep(ms: number): Promise<'woken' | 'timeout'> {
+    if (this.woken) {
       this.woken = false;
-      return Promise.resolve();
+      return Promise.resolve('woken');
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(done, Math.max(0, Math.min(ms, 2_147_483_647)));
+      const timer = setTimeout(() => done('timeout'), Math.max(0, Math.min(ms, 2_147_483_647)));
       timer.unref();
       const previous = this.wakeUp;
       const wakeUp = () => {
         previous?.();
-        done();
+        done('woken');
       };
       this.wakeUp = wakeUp;
       const self = this;
-      function done(): void {
+      function done(why: 'woken' | 'timeout'): void {
         clearTimeout(timer);
         if (self.wakeUp === wakeUp) self.wakeUp = undefined;
-        resolve();
+        resolve(why);
       }
     });
   }

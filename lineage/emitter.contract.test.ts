@@ -42,12 +42,13 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** An emitter as a worker creates it, with a time-out short enough to be passed by the receiver's delay. */
+/** An emitter as a worker should create it (background delivery), with quick retries for tests. */
 function emitter(options: Partial<LineageEmitterOptions> & { timeoutMs?: number } = {}): LineageEmitter {
   const { timeoutMs, ...rest } = options;
   const created = new LineageEmitter({
     transport: new HttpTransport({ url: marquez.url, timeoutMs: timeoutMs ?? 2_000, retries: 1, backoffMs: 10 }),
     spoolDir: join(dir, 'spool'),
+    mode: 'background',
     flushBackoffMs: 20,
     maxFlushBackoffMs: 100,
     flushIntervalMs: 1_000,
@@ -189,6 +190,7 @@ describe('the emitter against Marquez', () => {
     await lineage.emit(graphStart);
     await lineage.emit(start);
     await lineage.drained();
+    await lineage.close(0);
     expect(marquez.written).toHaveLength(2);
     // As if the process had died between the acknowledgement and trimming the spool.
     await new Spool(join(dir, 'spool')).append([graphStart, start]);

@@ -2,11 +2,12 @@
  * `LineageEmitter`: what materializations call. Lineage must never fail or slow a materialization, so `emit`
  * never throws and never waits for the network:
  *
- * - with a spool (an http backend), `emit` appends the event to the spool on disk (synced; appends of concurrent
- *   emits are written together) and returns. A `SpoolDeliverer` sends the spool in the background, from the
- *   moment the emitter is created (what an earlier run or another process left there too), again after every
- *   emit and every `flushIntervalMs`, and backs off while the backend is down. See `delivery.ts` for the
- *   delivery guarantee, and `lineage/README.md`.
+ * - with a spool (an http backend) and `mode: 'background'`, `emit` appends the event to the spool on disk
+ *   (synced; appends of concurrent emits are written together) and returns. A `SpoolDeliverer` sends the spool
+ *   in the background, from the moment the emitter is created (what an earlier run or another process left there
+ *   too), again after every emit and every `flushIntervalMs`, and backs off while the backend is down. See
+ *   `delivery.ts` for the delivery guarantee, and `lineage/README.md`. In `mode: 'inline'` (the default, for
+ *   callers written for the earlier emitter) `emit` also waits a little for the delivery, as `send` does.
  * - without a spool (a file or console transport, a composite whose http members spool for themselves), `emit`
  *   hands the event to the transport, in call order, within `totalTimeoutMs`.
  *
@@ -73,6 +74,14 @@ export interface LineageEmitterOptions {
   deliverOnStart?: boolean;
   /** How long acknowledgements are remembered to drop late duplicates. Default 7 days. */
   ackRetentionMs?: number;
+  /**
+   * With a spool: `'background'` (what a worker should use): `emit` returns once the event is on disk, delivery
+   * never waits for it, and after a failure the emitter tries again by itself when the back-off has passed.
+   * `'inline'` (the default, how the emitter worked so far): `emit` also waits, like `send`, up to
+   * `totalTimeoutMs` (at most 2 s) for the event's delivery, and after a failure tries again only at the next
+   * emit, `flushIntervalMs` tick or flush. Both keep the same order and guarantees.
+   */
+  mode?: 'background' | 'inline';
 }
 
 /** Default of `totalTimeoutMs`. */
@@ -102,6 +111,7 @@ export class LineageEmitter implements Transport {
   private appendBatch: { line: string; done: (error?: unknown) => void }[] = [];
   private appending: Promise<void> | undefined;
   private closed = false;
+  private readonly mode: 'background' | 'inline';
   /** Events settled when a send last gave up waiting. */
   private gaveUpAt: number | undefined;
 
@@ -114,8 +124,10 @@ export class LineageEmitter implements Transport {
     this.onError =
       options.onError ??
       ((error) => console.warn(`lineage: ${error instanceof Error ? error.message : String(error)}`));
+    this.mode = options.mode ?? 'inline';
     if (this.spool) {
       this.deliverer = new SpoolDeliverer({
+        retryOnItsOwn: this.mode === 'background',
         spool: this.spool,
         transport: this.transport,
         maxInFlight: Math.max(1, options.maxInFlight ?? 4),
@@ -132,11 +144,12 @@ export class LineageEmitter implements Transport {
   }
 
   /**
-   * Accepts an event: with a spool, once it is synced to disk (no network); without one, once the transport has
-   * it (at most `totalTimeoutMs`). Never throws.
+   * Accepts an event. With a spool in `background` mode: once it is synced to disk (no network); in `inline` mode,
+   * also once it is delivered, or after at most `totalTimeoutMs` (2 s), or at once while the backend is failing.
+   * Without a spool: once the transport has it (at most `totalTimeoutMs`). Never throws.
    */
   async emit(event: LineageEvent, _options?: EmitOptions): Promise<void> {
-    if (!this.deliverer) {
+    if (!this.deliverer || this.mode === 'inline') {
       await this.send(event);
       return;
     }
@@ -189,10 +202,7 @@ export class LineageEmitter implements Transport {
       if (!this.closed) deliverer.start();
       return { waiter };
     }
-    if (!this.closed) {
-      deliverer.start();
-      deliverer.wake();
-    }
+    if (!this.closed) deliverer.start();
     return { waiter };
   }
 
@@ -209,7 +219,9 @@ export class LineageEmitter implements Transport {
     while (this.appendBatch.length > 0) {
       const batch = this.appendBatch.splice(0);
       try {
-        await this.spool!.appendLines(batch.map((b) => b.line));
+        const lines = batch.map((b) => b.line);
+        const range = await this.spool!.appendLines(lines);
+        this.deliverer?.appended(lines, range);
         for (const b of batch) b.done();
       } catch (err) {
         for (const b of batch) b.done(err ?? new Error('spool append failed'));

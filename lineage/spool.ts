@@ -64,16 +64,20 @@ export class Spool {
     await this.appendLines(events.map((e) => JSON.stringify(e)));
   }
 
-  /** Appends JSON lines (without their newlines) behind the ones already waiting, and syncs them to disk. */
-  async appendLines(lines: readonly string[]): Promise<void> {
-    if (lines.length === 0) return;
+  /**
+   * Appends JSON lines (without their newlines) behind the ones already waiting, and syncs them to disk. Returns
+   * the byte range they took, when known (the append held the lock).
+   */
+  async appendLines(lines: readonly string[]): Promise<{ start: number; end: number } | undefined> {
+    if (lines.length === 0) return undefined;
     await mkdir(this.dir, { recursive: true });
     const text = lines.map((line) => `${line}\n`).join('');
     // Without the lock (another process stuck holding it) the append still happens: O_APPEND
     // keeps the line whole, at worst a concurrent rewrite drops it. Losing it for sure is worse.
     const lock = await acquireLock(this.lockFile, { staleMs: LOCK_STALE_MS, waitMs: this.lockWaitMs });
     try {
-      await appendSynced(this.file, text);
+      const end = await appendSynced(this.file, text);
+      return lock ? { start: end - Buffer.byteLength(text), end } : undefined;
     } finally {
       await lock?.release();
     }
@@ -90,7 +94,7 @@ export class Spool {
     }
     const lines = text.split('\n');
     lines.pop(); // the text after the last newline: '' or an incomplete line
-    return lines.filter((l) => l.trim() !== '').map((line) => ({ line, event: parse(line) }));
+    return lines.filter((l) => l.trim() !== '').map((line) => ({ line, event: parseLine(line) }));
   }
 
   /**
@@ -115,7 +119,7 @@ export class Spool {
       const last = chunk.lastIndexOf(0x0a);
       if (last < 0) return { entries: [], end: offset };
       const lines = chunk.subarray(0, last).toString('utf8').split('\n');
-      const entries = lines.filter((l) => l.trim() !== '').map((line) => ({ line, event: parse(line) }));
+      const entries = lines.filter((l) => l.trim() !== '').map((line) => ({ line, event: parseLine(line) }));
       return { entries, end: offset + last + 1 };
     } finally {
       await handle.close();
@@ -230,7 +234,8 @@ export class Spool {
   }
 }
 
-function parse(line: string): LineageEvent | undefined {
+/** The event of a spooled line, or undefined when it is not a JSON object. */
+export function parseLine(line: string): LineageEvent | undefined {
   try {
     const value: unknown = JSON.parse(line);
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as LineageEvent) : undefined;
@@ -239,11 +244,13 @@ function parse(line: string): LineageEvent | undefined {
   }
 }
 
-async function appendSynced(file: string, text: string): Promise<void> {
+/** Appends and syncs; returns the file's size after the append. */
+async function appendSynced(file: string, text: string): Promise<number> {
   const handle = await open(file, 'a');
   try {
     await handle.write(text);
     await handle.datasync();
+    return (await handle.stat()).size;
   } finally {
     await handle.close();
   }
