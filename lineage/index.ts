@@ -12,7 +12,7 @@
  *
  * // Once per worker process: delivery starts at once (what an earlier run left in the spool too).
  * const config = loadLineageConfig();
- * const lineage = createLineageEmitter(config, { validate: true });
+ * const lineage = createLineageEmitter(config, { mode: 'background', validate: true });
  *
  * // In the materialize activity of asset `daily_mean` (layer `marts`), part of graph run `graphRunId`:
  * const graphJob = { namespace: config.namespace, name: 'nightly' };
