@@ -149,6 +149,8 @@ export class SpoolDeliverer {
   /** The spool has lines this session has not read; and when it last looked. */
   private dirty = true;
   private refreshedAt = 0;
+  /** A read of the spool is under way: appends are then left for the next read, not handed over. */
+  private reading = false;
 
   constructor(options: SpoolDelivererOptions) {
     this.options = options;
@@ -190,7 +192,7 @@ export class SpoolDeliverer {
   appended(lines: readonly string[], range: { start: number; end: number } | undefined): void {
     this.lastAppendAt = Date.now();
     this.triggered = true;
-    if (this.session?.lock && range && range.start === this.offset) {
+    if (this.session?.lock && !this.reading && range && range.start === this.offset) {
       for (const line of lines) this.entries.push(this.entry({ line, event: parseLine(line) }, false));
       this.offset = range.end;
     } else {
@@ -427,24 +429,29 @@ export class SpoolDeliverer {
     if (!this.dirty && Date.now() - this.refreshedAt < REFRESH_MS) return;
     this.dirty = false;
     this.refreshedAt = Date.now();
-    let read = await this.spool.readFrom(this.offset);
-    if (!read) {
-      // Rewritten behind this session's back: start over from the whole file, keeping what is known.
-      read = await this.spool.readFrom(0);
-      if (!read) return;
-      this.entries = this.realign(read.entries);
+    this.reading = true;
+    try {
+      let read = await this.spool.readFrom(this.offset);
+      if (!read) {
+        // Rewritten behind this session's back: start over from the whole file, keeping what is known.
+        read = await this.spool.readFrom(0);
+        if (!read) return;
+        this.entries = this.realign(read.entries);
+        this.offset = read.end;
+        return;
+      }
+      for (const spooled of read.entries) this.entries.push(this.entry(spooled, false));
       this.offset = read.end;
-      return;
+    } finally {
+      this.reading = false;
     }
-    for (const spooled of read.entries) this.entries.push(this.entry(spooled, false));
-    this.offset = read.end;
   }
 
-  /** Entries for `spooled`, reusing the known ones (same line, in order). */
-  private realign(spooled: readonly SpoolEntry[]): Entry[] {
+  /** Entries for `spooled`, reusing the known ones (same line, in order) except `removed`. */
+  private realign(spooled: readonly SpoolEntry[], removed: ReadonlySet<Entry> = new Set()): Entry[] {
     const known = new Map<string, Entry[]>();
     for (const e of this.entries) {
-      if (e.state === 'done') continue;
+      if (removed.has(e)) continue;
       const list = known.get(e.line) ?? [];
       list.push(e);
       known.set(e.line, list);
@@ -661,11 +668,17 @@ export class SpoolDeliverer {
   private async removeDone(): Promise<void> {
     const done = this.entries.filter((e) => e.state === 'done');
     if (done.length === 0 || !this.session?.lock) return;
-    await this.spool.remove(done.map((e) => e.line));
-    for (const e of done) e.waiter?.settle(e.fate!);
-    const read = await this.spool.readFrom(0);
-    this.entries = read ? this.realign(read.entries) : [];
-    this.offset = read?.end ?? 0;
+    this.reading = true;
+    try {
+      await this.spool.remove(done.map((e) => e.line));
+      for (const e of done) e.waiter?.settle(e.fate!);
+      const read = await this.spool.readFrom(0);
+      // Events settled meanwhile keep their state: they are removed next time, not sent again.
+      this.entries = read ? this.realign(read.entries, new Set(done)) : [];
+      this.offset = read?.end ?? 0;
+    } finally {
+      this.reading = false;
+    }
   }
 
   /** Waits until no request is in flight (on stop they are aborted, so this is quick). */

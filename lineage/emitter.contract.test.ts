@@ -148,6 +148,18 @@ describe('the emitter against Marquez', () => {
     expect(asset.events).toEqual(['START', 'START', 'COMPLETE']);
   });
 
+  it('delivers a long backlog exactly once when nothing fails, trimming the spool while requests are in flight', async () => {
+    const pipeline = pipelineEvents(150);
+    // Answers take 0 to 3 ms, in an order that differs from the order of the requests.
+    marquez.delayOf = (event) => Date.parse(String(event.eventTime)) % 4;
+    const lineage = emitter({ maxInFlight: 8 });
+    await emitAll(lineage, pipeline.events);
+    await lineage.drained();
+    expectFinalState(pipeline);
+    expect(marquez.written).toHaveLength(pipeline.events.length);
+    expect(lineage.counts).toEqual({ sent: pipeline.events.length, rejected: 0, superseded: 0, dropped: 0 });
+  });
+
   it('keeps the order across a restart: what one process spooled, the next delivers in order', async () => {
     const pipeline = pipelineEvents(9);
     await marquez.setDown('refuse');
