@@ -35,14 +35,16 @@ export class AckLog {
     return state;
   }
 
-  /** Appends records and syncs them to disk. */
-  async append(records: readonly AckRecord[]): Promise<void> {
-    if (records.length === 0) return;
+  /** Appends records and syncs them to disk; returns the log's size after. */
+  async append(records: readonly AckRecord[]): Promise<number> {
     await mkdir(dirname(this.file), { recursive: true });
     const handle = await open(this.file, 'a');
     try {
-      await handle.write(records.map((r) => `${JSON.stringify(r)}\n`).join(''));
-      await handle.datasync();
+      if (records.length > 0) {
+        await handle.write(records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+        await handle.datasync();
+      }
+      return (await handle.stat()).size;
     } finally {
       await handle.close();
     }
@@ -57,8 +59,8 @@ export class AckLog {
     }
   }
 
-  /** Rewrites the log from `state`, keeping what was acknowledged since `since` (epoch ms). */
-  async compact(state: AckState, since: number): Promise<void> {
+  /** Rewrites the log from `state`, keeping what was acknowledged since `since` (epoch ms); returns its new size. */
+  async compact(state: AckState, since: number): Promise<number> {
     const text = state
       .records(since)
       .map((r) => `${JSON.stringify(r)}\n`)
@@ -72,5 +74,6 @@ export class AckLog {
       await handle.close();
     }
     await rename(temp, this.file);
+    return Buffer.byteLength(text);
   }
 }

@@ -139,6 +139,9 @@ export class SpoolDeliverer {
   /** Acknowledgements waiting to be written to the ack log together (one write, one sync). */
   private ackBatch: { record: AckRecord; done: () => void }[] = [];
   private ackWriting: Promise<void> | undefined;
+  /** Size of the ack log as this process last left it (-1: unknown), and after its last compaction. */
+  private ackSize = -1;
+  private compactedSize = 0;
   private lockBusy = false;
   private failing = false;
   /** When this process last appended, and when delivery started waiting for a quiet moment. */
@@ -407,10 +410,15 @@ export class SpoolDeliverer {
     this.entries = [];
     this.offset = 0;
     if (!lock) return;
-    // Another process may have delivered (and acknowledged) events since this one last held the lock.
-    this.acks = await this.ackLog.load();
-    if ((await this.ackLog.size()) > ACK_COMPACT_BYTES) {
-      await this.ackLog.compact(this.acks, Date.now() - this.options.ackRetentionMs);
+    // Another process may have delivered (and acknowledged) events since this one last held the lock: reload
+    // the ack log unless it is as this process left it.
+    const size = await this.ackLog.size();
+    if (size !== this.ackSize) this.acks = await this.ackLog.load();
+    this.ackSize = size;
+    // Compact when the log has doubled since it was last compacted (so a busy lake does not rewrite it often).
+    if (size > Math.max(ACK_COMPACT_BYTES, 2 * this.compactedSize)) {
+      this.compactedSize = await this.ackLog.compact(this.acks, Date.now() - this.options.ackRetentionMs);
+      this.ackSize = this.compactedSize;
     }
   }
 
@@ -577,8 +585,9 @@ export class SpoolDeliverer {
     while (this.ackBatch.length > 0) {
       const batch = this.ackBatch.splice(0);
       try {
-        await this.ackLog.append(batch.map((b) => b.record));
+        this.ackSize = await this.ackLog.append(batch.map((b) => b.record));
       } catch (err) {
+        this.ackSize = -1;
         this.options.report(err);
       }
       for (const b of batch) b.done();
@@ -654,6 +663,7 @@ export class SpoolDeliverer {
     this.wake();
   }
 
+  /** Trim the spool when someone waits for an event, or a quarter of it (at least 64 lines) is settled. */
   private shouldRemove(): boolean {
     let done = 0;
     for (const e of this.entries) {
@@ -661,7 +671,7 @@ export class SpoolDeliverer {
       if (e.waiter) return true;
       done++;
     }
-    return done >= REMOVE_BATCH;
+    return done >= Math.max(REMOVE_BATCH, this.entries.length / 4);
   }
 
   /** Removes settled lines from the spool and tells their callers. */
