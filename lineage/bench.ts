@@ -1,7 +1,7 @@
 /**
  * How long lineage costs a run, against a Marquez stand-in that answers at once, in 1 s, or never.
  *
- *   npx tsx lineage/bench.ts [repetitions]
+ *   npx tsx lineage/bench.ts [emit repetitions, default 21] [delivery repetitions, default 3]
  *
  * Emits the 40 events of a graph run with 19 assets (20 runs) one after the other, as the engine's activities
  * do, through an emitter as a worker should create it for an http backend (`mode: 'background'`, the Python
@@ -17,8 +17,10 @@ import { pipelineEvents } from './test-support/pipeline-events.js';
 import { HttpTransport } from './transports/http.js';
 
 interface Sample {
+  /** From the first emit's call to the last one's return. */
   emitMs: number;
-  maxEmitMs: number;
+  /** Each emit's own time. */
+  perEmitMs: number[];
   deliveredMs: number | undefined;
 }
 
@@ -30,7 +32,7 @@ const SCENARIOS: Scenario[] = [
   { name: 'never answers', silent: true },
 ];
 
-async function once(scenario: Scenario, seed: string): Promise<Sample> {
+async function once(scenario: Scenario, seed: string, waitForDelivery: boolean): Promise<Sample> {
   const marquez = await startMarquezReceiver();
   const dir = await mkdtemp(join(tmpdir(), 'assay-lineage-bench-'));
   if ('silent' in scenario) marquez.pause();
@@ -44,19 +46,19 @@ async function once(scenario: Scenario, seed: string): Promise<Sample> {
   const { events } = pipelineEvents(19, { seed });
   try {
     const started = performance.now();
-    let maxEmitMs = 0;
+    const perEmitMs: number[] = [];
     for (const event of events) {
       const t = performance.now();
       await lineage.emit(event);
-      maxEmitMs = Math.max(maxEmitMs, performance.now() - t);
+      perEmitMs.push(performance.now() - t);
     }
     const emitMs = performance.now() - started;
     let deliveredMs: number | undefined;
-    if (!('silent' in scenario)) {
+    if (waitForDelivery && !('silent' in scenario)) {
       await marquez.until((m) => m.written.length >= events.length);
       deliveredMs = performance.now() - started;
     }
-    return { emitMs, maxEmitMs, deliveredMs };
+    return { emitMs, perEmitMs, deliveredMs };
   } finally {
     await lineage.close(0);
     await marquez.close();
@@ -64,40 +66,66 @@ async function once(scenario: Scenario, seed: string): Promise<Sample> {
   }
 }
 
-function median(values: readonly number[]): number {
+function quantile(values: readonly number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  const at = (sorted.length - 1) * q;
+  const low = Math.floor(at);
+  const high = Math.ceil(at);
+  return sorted[low]! + (sorted[high]! - sorted[low]!) * (at - low);
 }
 
+const median = (values: readonly number[]) => quantile(values, 0.5);
+
 async function main(): Promise<void> {
-  const repetitions = Number(process.argv[2] ?? 5);
-  const results: { scenario: Scenario; emit: number; maxEmit: number; delivered: number | undefined }[] = [];
+  const repetitions = Number(process.argv[2] ?? 21);
+  const deliveries = Number(process.argv[3] ?? 3);
   // Warm up ajv, undici and the file system once.
-  await once(SCENARIOS[0]!, 'warm-up');
-  // Round robin, so that the machine's drift (disk cache, other load) spreads over every scenario alike.
+  await once(SCENARIOS[0]!, 'warm-up', true);
+  // Emits: round robin, each round in another order, so that the machine's drift (disk cache, other load)
+  // spreads over every scenario alike. Delivery is not awaited here (the emitter is closed after the emits).
   const samplesOf = new Map<Scenario, Sample[]>(SCENARIOS.map((s) => [s, []]));
   for (let i = 0; i < repetitions; i++) {
-    for (const scenario of SCENARIOS) samplesOf.get(scenario)!.push(await once(scenario, `${scenario.name}-${i}`));
+    const order = SCENARIOS.map((_, k) => SCENARIOS[(i + k) % SCENARIOS.length]!);
+    for (const scenario of order) samplesOf.get(scenario)!.push(await once(scenario, `${scenario.name}-${i}`, false));
   }
+  // Full delivery, fewer times: it takes seconds against the slow backend.
+  const deliveredOf = new Map<Scenario, number[]>(SCENARIOS.map((s) => [s, []]));
+  for (let i = 0; i < deliveries; i++) {
+    for (const scenario of SCENARIOS.filter((s) => !('silent' in s))) {
+      const sample = await once(scenario, `${scenario.name}-delivery-${i}`, true);
+      deliveredOf.get(scenario)!.push(sample.deliveredMs!);
+    }
+  }
+  const results: {
+    scenario: Scenario;
+    emit: number;
+    perEmit: number;
+    p95: number;
+    delivered: number | undefined;
+  }[] = [];
   for (const scenario of SCENARIOS) {
     const samples = samplesOf.get(scenario)!;
-    const delivered = samples.map((s) => s.deliveredMs).filter((v): v is number => v !== undefined);
+    const delivered = deliveredOf.get(scenario)!;
+    const perEmit = samples.flatMap((s) => s.perEmitMs);
     results.push({
       scenario,
       emit: median(samples.map((s) => s.emitMs)),
-      maxEmit: median(samples.map((s) => s.maxEmitMs)),
+      perEmit: median(perEmit),
+      p95: quantile(perEmit, 0.95),
       delivered: delivered.length > 0 ? median(delivered) : undefined,
     });
   }
-  const base = results[0]!.emit;
-  console.log(`40 events of 20 runs, ${repetitions} repetitions, medians (node ${process.version})`);
-  console.log('backend            all emits returned   slowest emit   emits vs. "at once"   all delivered');
+  const base = results[0]!;
+  console.log(
+    `40 events of 20 runs; emits: ${repetitions} repetitions, delivery: ${deliveries} (node ${process.version})`,
+  );
+  console.log('backend            40 emits (median)   one emit: median    p95   ratio to "at once"   all delivered (median)');
   for (const r of results) {
     const delivered = r.delivered === undefined ? 'never (nothing answers)' : `${(r.delivered / 1000).toFixed(2)} s`;
+    const ratio = `${(r.emit / base.emit).toFixed(2)}× / ${(r.perEmit / base.perEmit).toFixed(2)}×`;
     console.log(
-      `${r.scenario.name.padEnd(18)} ${`${r.emit.toFixed(1)} ms`.padStart(19)}   ${`${r.maxEmit.toFixed(1)} ms`.padStart(12)}   ` +
-        `${`${(r.emit / base).toFixed(2)}×`.padStart(19)}   ${delivered}`,
+      `${r.scenario.name.padEnd(18)} ${`${r.emit.toFixed(1)} ms`.padStart(17)}   ${`${r.perEmit.toFixed(2)} ms`.padStart(16)}` +
+        `   ${`${r.p95.toFixed(1)} ms`.padStart(7)}   ${ratio.padStart(18)}   ${delivered}`,
     );
   }
 }
