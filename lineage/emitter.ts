@@ -68,7 +68,10 @@ export interface LineageEmitterOptions {
   flushIntervalMs?: number;
   /** Time limit of `flushSpool()` without a signal. Default 60 000 ms. */
   flushTimeoutMs?: number;
-  /** Events in flight at once (events of one run, or that touch the same dataset, never are). Default 4. */
+  /**
+   * Events in flight at once; events that share a run, job or dataset never are. Default 4 in `background` mode,
+   * 1 in `inline` mode (strictly in emit order, as the emitter delivered so far).
+   */
   maxInFlight?: number;
   /** Start delivering the spool when created (what earlier runs left there). Default true. */
   deliverOnStart?: boolean;
@@ -130,7 +133,7 @@ export class LineageEmitter implements Transport {
         retryOnItsOwn: this.mode === 'background',
         spool: this.spool,
         transport: this.transport,
-        maxInFlight: Math.max(1, options.maxInFlight ?? 4),
+        maxInFlight: Math.max(1, options.maxInFlight ?? (this.mode === 'background' ? 4 : 1)),
         backoffMs: options.flushBackoffMs ?? 5_000,
         maxBackoffMs: options.maxFlushBackoffMs ?? 60_000,
         pollIntervalMs: Math.min(options.flushIntervalMs ?? 30_000, MAX_TIMER_MS),
