@@ -55,7 +55,9 @@ export function createLineageEmitter(config: LineageConfig, options: CreateEmitt
     return new LineageEmitter({ ...options, transport: new NoopTransport(), spoolDir: null });
   }
   if (t.type !== 'composite') {
-    return new LineageEmitter({ ...options, transport: createTransport(t), spoolDir: config.spoolDir });
+    // Only a remote backend needs a spool: a file or console transport is as durable and fast as the spool.
+    const spoolDir = t.type === 'http' ? config.spoolDir : null;
+    return new LineageEmitter({ ...options, transport: createTransport(t), spoolDir });
   }
   const members = t.transports.map((m, i) => {
     const name = memberName(m, i);

@@ -13,24 +13,30 @@ import { HttpTransport } from './transports/http.js';
 let server: LineageServer;
 let dir: string;
 let errors: unknown[];
+/** Emitters of the test, stopped after it so that none keeps delivering into the next test. */
+let emitters: LineageEmitter[];
 beforeEach(async () => {
   server = await startLineageServer();
   dir = await mkdtemp(join(tmpdir(), 'assay-lineage-emitter-'));
   errors = [];
+  emitters = [];
 });
 afterEach(async () => {
+  await Promise.all(emitters.map((e) => e.close(0)));
   await server.close();
   await rm(dir, { recursive: true, force: true });
 });
 
 function emitter(options: Partial<LineageEmitterOptions> = {}): LineageEmitter {
-  return new LineageEmitter({
+  const created = new LineageEmitter({
     transport: new HttpTransport({ url: server.url, retries: 1, backoffMs: 5, maxBackoffMs: 5, timeoutMs: 2_000 }),
     spoolDir: join(dir, 'spool'),
     flushBackoffMs: 0,
     onError: (error) => errors.push(error),
     ...options,
   });
+  emitters.push(created);
+  return created;
 }
 
 /** Numbers of the events the backend accepted, in arrival order. */

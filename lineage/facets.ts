@@ -5,6 +5,8 @@
  */
 import type {
   Assertion,
+  ColumnLineageDatasetFacet,
+  ColumnLineageInputField,
   ColumnMetrics,
   DataQualityAssertionsDatasetFacet,
   DataQualityMetricsInputDatasetFacet,
@@ -26,6 +28,7 @@ import type {
   SourceCodeLocationJobFacet,
   SqlJobFacet,
   StorageDatasetFacet,
+  SymlinksDatasetFacet,
   Tag,
   TagsJobFacet,
 } from './model.js';
@@ -54,6 +57,8 @@ export const FACET_SCHEMA_VERSIONS = {
   OutputStatisticsOutputDatasetFacet: '1-0-2',
   DataQualityMetricsInputDatasetFacet: '1-0-3',
   DataQualityAssertionsDatasetFacet: '1-1-0',
+  ColumnLineageDatasetFacet: '1-2-0',
+  SymlinksDatasetFacet: '1-0-1',
 } as const;
 
 export type FacetSchemaName = keyof typeof FACET_SCHEMA_VERSIONS;
@@ -219,12 +224,13 @@ export function dataSourceFacet(input: { name?: string; uri?: string }): DataSou
 }
 
 /** `storage`: Assay's lake stores plain Parquet files, so `storageLayer` is `file` (not iceberg/delta). */
-export function storageFacet(input: { storageLayer?: string; fileFormat?: string } = {}): StorageDatasetFacet {
-  return {
+export function storageFacet(input: { storageLayer?: string; fileFormat?: string | null } = {}): StorageDatasetFacet {
+  // `fileFormat: null` leaves the format out (a file whose format is unknown).
+  return defined({
     ...base('StorageDatasetFacet'),
     storageLayer: input.storageLayer ?? 'file',
-    fileFormat: input.fileFormat ?? 'parquet',
-  };
+    fileFormat: input.fileFormat === null ? undefined : (input.fileFormat ?? 'parquet'),
+  });
 }
 
 export function datasetDocumentationFacet(description: string, contentType?: string): DocumentationDatasetFacet {
@@ -281,4 +287,36 @@ export function dataQualityAssertionsFacet(assertions: readonly AssertionInput[]
     ...base('DataQualityAssertionsDatasetFacet'),
     assertions: assertions.map((a) => defined({ ...a, expected: asText(a.expected), actual: asText(a.actual) }) as Assertion),
   };
+}
+
+/**
+ * `columnLineage` from output column → input fields, and the dataset-wide (INDIRECT) inputs. Put it on an output
+ * together with its `schema` facet: Marquez drops column lineage of an output without one.
+ */
+export function columnLineageFacet(input: {
+  fields: Readonly<Record<string, readonly ColumnLineageInputField[]>>;
+  dataset?: readonly ColumnLineageInputField[];
+}): ColumnLineageDatasetFacet {
+  const copy = (f: ColumnLineageInputField): ColumnLineageInputField => ({
+    namespace: f.namespace,
+    name: f.name,
+    field: f.field,
+    transformations: f.transformations.map((t) => defined({ ...t })),
+  });
+  const fields = Object.fromEntries(
+    Object.entries(input.fields).map(([column, inputs]) => [column, { inputFields: inputs.map(copy) }]),
+  );
+  return defined({
+    ...base('ColumnLineageDatasetFacet'),
+    fields,
+    dataset: input.dataset === undefined || input.dataset.length === 0 ? undefined : input.dataset.map(copy),
+  });
+}
+
+/** `symlinks`: other names of the same dataset, e.g. `{ namespace: 'file', name: '/abs/path', type: 'LOCATION' }`. */
+export function symlinksFacet(
+  identifiers: readonly { namespace: string; name: string; type: string }[],
+): SymlinksDatasetFacet {
+  const copy = identifiers.map((i) => ({ namespace: i.namespace, name: i.name, type: i.type }));
+  return { ...base('SymlinksDatasetFacet'), identifiers: copy };
 }

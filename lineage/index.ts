@@ -5,54 +5,54 @@
  *
  * ```ts
  * import {
- *   assetJobName, createLineageEmitter, deterministicRunId, errorMessageFacet, inputDataset,
- *   jobTypeFacet, lakeDataset, loadLineageConfig, outputDataset, outputStatisticsFacet,
- *   parentFacet, processingEngineFacet, runEvent, sqlFacet,
+ *   assetJobName, columnLineageFromSql, createLineageEmitter, deterministicRunId, errorMessageFacet,
+ *   inputDataset, jobTypeFacet, lakeAssetDataset, loadLineageConfig, outputDataset, outputStatisticsFacet,
+ *   parentFacet, processingEngineFacet, runEvent, sqlFacet, webApiDataset,
  * } from '../lineage/index.js';
  *
- * const config = loadLineageConfig();                 // once per worker
- * const lineage = createLineageEmitter(config);
- * await lineage.flushSpool();                         // re-send what an earlier outage left
+ * // Once per worker process: delivery starts at once (what an earlier run left in the spool too).
+ * const config = loadLineageConfig();
+ * const lineage = createLineageEmitter(config, { mode: 'background', validate: true });
  *
- * // In the materialize activity of asset `daily_mean`, part of graph run `graphRunId`:
+ * // In the materialize activity of asset `daily_mean` (layer `marts`), part of graph run `graphRunId`:
  * const graphJob = { namespace: config.namespace, name: 'nightly' };
  * const job = {
  *   namespace: config.namespace,
  *   name: assetJobName(graphJob.name, 'daily_mean'),
- *   facets: { jobType: jobTypeFacet('ASSET'), sql: sqlFacet(compiledSql) },
+ *   facets: { jobType: jobTypeFacet('ASSET'), sql: sqlFacet(compiledSql) },   // the SQL as it ran
  * };
  * const run = {
  *   runId: deterministicRunId({ startedAt: workflowStartMs, parts: ['daily_mean', partition ?? '', graphRunId] }),
- *   facets: {
- *     parent: parentFacet({ run: { runId: graphRunId }, job: graphJob }),
- *     processing_engine: processingEngineFacet(),
- *   },
+ *   facets: { parent: parentFacet({ run: { runId: graphRunId }, job: graphJob }), processing_engine: processingEngineFacet() },
  * };
- * const inputs = [inputDataset(lakeDataset({ path: readingsFolder }))];
- * const output = lakeDataset({ path: dailyMeanFolder, description: 'Mean glucose per day' });
+ * const inputs = [inputDataset(lakeAssetDataset({ home, layer: 'curated', key: 'readings' }))];
+ * const where = { home, layer: 'marts', key: 'daily_mean', description: 'Mean glucose per day' };
  *
- * await lineage.emit(runEvent({ eventType: 'START', run, job, inputs, outputs: [outputDataset(output)] }));
- * // … materialize …
+ * await lineage.emit(runEvent({ eventType: 'START', run, job, inputs, outputs: [outputDataset(lakeAssetDataset(where))] }));
+ * // … materialize; then, with the columns written and the query's column lineage:
+ * const columnLineage = await columnLineageFromSql(connection, compiledSql, relations, columns.map((c) => c.name));
  * await lineage.emit(runEvent({
  *   eventType: 'COMPLETE', run, job, inputs,
- *   outputs: [outputDataset(lakeDataset({ path: dailyMeanFolder, fields: columns }), {
+ *   outputs: [outputDataset(lakeAssetDataset({ ...where, fields: columns, columnLineage }), {
  *     outputStatistics: outputStatisticsFacet({ rowCount, size: bytes }),
  *   })],
  * }));
- * // or, on failure:
- * await lineage.emit(runEvent({
- *   eventType: 'FAIL', job, inputs, outputs: [outputDataset(output)],
- *   run: { ...run, facets: { ...run.facets, errorMessage: errorMessageFacet(err) } },
- * }));
+ *
+ * // At worker shutdown: deliver what it can in 10 s; the rest stays in the spool for the next start.
+ * await lineage.close(10_000);
  * ```
- * `emit` never throws and returns within its time budget: an event it cannot deliver waits in
- * `${ASSAY_HOME}/lineage/spool/` and is re-sent, in order, before the next one.
+ * `emit` never throws and never waits for the network: it appends the event to the spool on disk, and the
+ * emitter delivers the spool in the background, run by run in order (see `lineage/README.md`).
  */
 
 export type {
   Assertion,
   BaseFacet,
+  ColumnLineageDatasetFacet,
+  ColumnLineageInputField,
   ColumnMetrics,
+  ColumnTransformation,
+  ColumnTransformationSubtype,
   DataQualityAssertionsDatasetFacet,
   DataQualityMetricsInputDatasetFacet,
   DataSourceDatasetFacet,
@@ -90,6 +90,7 @@ export type {
   SourceCodeLocationJobFacet,
   SqlJobFacet,
   StorageDatasetFacet,
+  SymlinksDatasetFacet,
   Tag,
   TagsJobFacet,
 } from './model.js';
@@ -109,6 +110,7 @@ export type { AssayJobType, AssertionInput, FacetSchemaName, ParentRunFacetInput
 export {
   ASSAY_INTEGRATION,
   FACET_SCHEMA_VERSIONS,
+  columnLineageFacet,
   dataQualityAssertionsFacet,
   dataQualityMetricsFacet,
   dataSourceFacet,
@@ -127,16 +129,39 @@ export {
   sourceCodeLocationFacet,
   sqlFacet,
   storageFacet,
+  symlinksFacet,
   tagsFacet,
 } from './facets.js';
+
+export type { ColumnLineageInput, ColumnLineageOptions, DeclaredColumnSource } from './column-lineage.js';
+export { ColumnLineageError, columnLineageFromSql, declaredColumnLineage } from './column-lineage.js';
 
 export type { DatasetEventInput, JobEventInput, RunEventInput } from './events.js';
 export { datasetEvent, jobEvent, runEvent } from './events.js';
 
-export type { LakeDatasetInput } from './datasets.js';
-export { inputDataset, lakeDataset, outputDataset } from './datasets.js';
+export type { LakeAssetDatasetInput, LakeDatasetInput, SourceDatasetInput } from './datasets.js';
+export {
+  inputDataset,
+  lakeAssetDataset,
+  lakeDataset,
+  localFileDataset,
+  outputDataset,
+  webApiDataset,
+} from './datasets.js';
 
-export { DEFAULT_JOB_NAMESPACE, FILE_NAMESPACE, assetJobName, fileDataSource, fileDatasetName, fileUrl } from './naming.js';
+export type { LakeAssetLocation } from './naming.js';
+export {
+  DEFAULT_JOB_NAMESPACE,
+  FILE_NAMESPACE,
+  assetJobName,
+  fileDataSource,
+  fileDatasetName,
+  fileUrl,
+  lakeDatasetName,
+  lakeSymlink,
+  localFileDatasetName,
+  webApiDatasetName,
+} from './naming.js';
 
 export type { DeterministicRunIdInput } from './run-id.js';
 export { deterministicRunId, isUuidV7, uuidV7Time } from './run-id.js';
@@ -146,7 +171,18 @@ export { validateAgainstAssaySchema, validateAgainstSpec, validateEvent } from '
 export type { EmitOptions, Transport } from './transport.js';
 export { LineageTransportError, isRetryableDeliveryError } from './transport.js';
 export type { HttpTransportOptions } from './transports/http.js';
-export { DEFAULT_HTTP_ENDPOINT, HttpTransport, lineageUrl } from './transports/http.js';
+export {
+  DEFAULT_HTTP_BACKOFF_MS,
+  DEFAULT_HTTP_ENDPOINT,
+  DEFAULT_HTTP_MAX_BACKOFF_MS,
+  DEFAULT_HTTP_RETRIES,
+  DEFAULT_HTTP_RETRY_STATUSES,
+  DEFAULT_HTTP_SETTLE_TIMEOUT_MS,
+  DEFAULT_HTTP_TIMEOUT_MS,
+  HttpTransport,
+  lineageUrl,
+  retryDelayMs,
+} from './transports/http.js';
 export type { FileTransportOptions } from './transports/file.js';
 export { FileTransport } from './transports/file.js';
 export type { ConsoleTransportOptions } from './transports/console.js';
@@ -158,7 +194,11 @@ export { NoopTransport } from './transports/noop.js';
 export type { SpoolEntry, SpoolOptions } from './spool.js';
 export { Spool } from './spool.js';
 export type { EmitOutcome, FlushResult, LineageEmitterOptions } from './emitter.js';
-export { DEFAULT_EMIT_TIMEOUT_MS, LineageEmitter } from './emitter.js';
+export { DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_EMIT_TIMEOUT_MS, LineageEmitter } from './emitter.js';
+export type { DeliveryCounts } from './delivery.js';
+export type { AckRecord, RunStep } from './ordering.js';
+export { AckState, compareSteps, conflictKeys, runStep } from './ordering.js';
+export { AckLog } from './ack-log.js';
 
 export type {
   CompositeTransportConfig,

@@ -158,11 +158,60 @@ export interface DocumentationDatasetFacet extends BaseFacet {
   contentType?: string;
 }
 
+/** How an input field contributes to an output column (`ColumnLineageDatasetFacet` 1-2-0). */
+export interface ColumnTransformation {
+  /** `DIRECT`: the output value is computed from the input value; `INDIRECT`: the input only decides which rows or how. */
+  type: 'DIRECT' | 'INDIRECT';
+  /**
+   * DIRECT: `IDENTITY` (copied), `TRANSFORMATION` (computed from one row), `AGGREGATION` (computed from many rows).
+   * INDIRECT: `JOIN`, `GROUP_BY`, `FILTER`, `SORT`, `WINDOW`, `CONDITIONAL`.
+   */
+  subtype?: ColumnTransformationSubtype;
+  description?: string;
+  /** True when the value is masked (hashed), so the original cannot be read back. */
+  masking?: boolean;
+}
+
+export type ColumnTransformationSubtype =
+  | 'IDENTITY'
+  | 'TRANSFORMATION'
+  | 'AGGREGATION'
+  | 'JOIN'
+  | 'GROUP_BY'
+  | 'FILTER'
+  | 'SORT'
+  | 'WINDOW'
+  | 'CONDITIONAL';
+
+/** One input column an output column depends on. */
+export interface ColumnLineageInputField {
+  namespace: string;
+  name: string;
+  field: string;
+  transformations: ColumnTransformation[];
+}
+
+/**
+ * `columnLineage` (1-2-0): for each output column, the input columns it is derived from; `dataset` lists the
+ * inputs that affect every row (filters, joins, grouping, sorting). Marquez stores it only next to a `schema` facet.
+ */
+export interface ColumnLineageDatasetFacet extends BaseFacet {
+  fields: Record<string, { inputFields: ColumnLineageInputField[] }>;
+  dataset?: ColumnLineageInputField[];
+}
+
+/** `symlinks`: other identifiers of the same dataset. */
+export interface SymlinksDatasetFacet extends BaseFacet {
+  identifiers: { namespace: string; name: string; type: string }[];
+}
+
 export interface DatasetFacets {
   schema?: SchemaDatasetFacet;
   dataSource?: DataSourceDatasetFacet;
   storage?: StorageDatasetFacet;
   documentation?: DocumentationDatasetFacet;
+  columnLineage?: ColumnLineageDatasetFacet;
+  symlinks?: SymlinksDatasetFacet;
   [custom: string]: BaseFacet | undefined;
 }
 

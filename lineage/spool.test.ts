@@ -78,3 +78,27 @@ describe('acquireLock', () => {
     expect(await acquireLock(path, { staleMs: 60_000, waitMs: 0 })).toBeDefined();
   });
 });
+
+describe('Spool, for background delivery', () => {
+  it('reads the lines appended after an offset, leaving out one still being written', async () => {
+    const spool = new Spool(dir);
+    await spool.append([numbered(1), numbered(2)]);
+    const first = await spool.readFrom(0);
+    expect(first?.entries.map((e) => numberOf(e.event))).toEqual([1, 2]);
+    await spool.append([numbered(3)]);
+    await appendFile(spool.file, '{"eventTime":"2024-');
+    const next = await spool.readFrom(first!.end);
+    expect(next?.entries.map((e) => numberOf(e.event))).toEqual([3]);
+    expect(await spool.readFrom(next!.end)).toEqual({ entries: [], end: next!.end });
+    expect(await spool.readFrom(1_000_000)).toBeUndefined();
+  });
+
+  it('removes delivered lines wherever they are, once each, keeping the others in order', async () => {
+    const spool = new Spool(dir);
+    await spool.append([numbered(1), numbered(2), numbered(1), numbered(3)]);
+    const lines = (await spool.read()).map((e) => e.line);
+    expect(await spool.remove([lines[1]!, lines[0]!])).toBe(2);
+    expect((await spool.read()).map((e) => numberOf(e.event))).toEqual([1, 3]);
+    expect(await spool.remove([JSON.stringify(numbered(9))])).toBe(0);
+  });
+});

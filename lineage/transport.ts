@@ -20,16 +20,24 @@ export interface Transport {
 
 /** Why a delivery failed, and whether trying the same event again later could succeed. */
 export class LineageTransportError extends Error {
+  /**
+   * Set when requests with this event may still be in flight (a request that timed out on this side is left to
+   * finish): resolves once they have all ended, to true if one of them was accepted after all. Until then the
+   * receiver may still apply the event, so a later event of the same run must wait.
+   */
+  readonly settled?: Promise<boolean>;
+
   constructor(
     message: string,
     /** False when the receiver rejected the event itself (HTTP 400, 401, 403, 404, 422): resending cannot help. */
     readonly retryable: boolean,
     /** HTTP status, when there was a response. */
     readonly status?: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; settled?: Promise<boolean> },
   ) {
     super(message, options);
     this.name = 'LineageTransportError';
+    if (options?.settled) this.settled = options.settled;
   }
 }
 

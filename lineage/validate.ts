@@ -44,6 +44,8 @@ const FACET_SCHEMAS = {
     // Assay puts expectation results on the checked dataset (an asset run's output) as dataset facets.
     dataQualityMetrics: 'DataQualityMetricsInputDatasetFacet',
     dataQualityAssertions: 'DataQualityAssertionsDatasetFacet',
+    columnLineage: 'ColumnLineageDatasetFacet',
+    symlinks: 'SymlinksDatasetFacet',
   },
   input: {
     dataQualityMetrics: 'DataQualityMetricsInputDatasetFacet',

@@ -18,12 +18,14 @@ export interface RecordedRequest {
   reply?: Reply;
 }
 
-/** What to do with a request: answer with a status, never answer, or drop the connection. */
-export type Reply = number | 'hang' | 'reset';
+/** What to do with a request: answer with a status, answer it later, never answer, or drop the connection. */
+export type Reply = number | { status: number; afterMs: number; body?: string } | 'hang' | 'reset';
 
 export interface LineageServer {
   readonly url: string;
   readonly requests: RecordedRequest[];
+  /** Requests answered so far (a delayed answer counts once it is written). */
+  readonly answered: RecordedRequest[];
   /** Decides each reply, given the request and its 1-based number. Default: 201 (Marquez's answer). */
   reply: (request: RecordedRequest, n: number) => Reply;
   close(): Promise<void>;
@@ -31,6 +33,7 @@ export interface LineageServer {
 
 export async function startLineageServer(): Promise<LineageServer> {
   const requests: RecordedRequest[] = [];
+  const answered: RecordedRequest[] = [];
   const state: { reply: LineageServer['reply'] } = { reply: () => 201 };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -54,8 +57,13 @@ export async function startLineageServer(): Promise<LineageServer> {
         req.socket.destroy();
         return;
       }
-      res.writeHead(reply, { 'content-type': 'application/json' });
-      res.end(reply >= 400 ? JSON.stringify({ error: `status ${reply}` }) : '');
+      const answer = (status: number, body?: string) => {
+        answered.push(recorded);
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(body ?? (status >= 400 ? JSON.stringify({ error: `status ${status}` }) : ''));
+      };
+      if (typeof reply === 'number') answer(reply);
+      else setTimeout(() => answer(reply.status, reply.body), reply.afterMs).unref();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -63,6 +71,7 @@ export async function startLineageServer(): Promise<LineageServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    answered,
     get reply() {
       return state.reply;
     },

@@ -4,7 +4,15 @@ import type { LineageServer } from '../test-support/lineage-server.js';
 import { startLineageServer } from '../test-support/lineage-server.js';
 import { assetStart } from '../test-support/sample-events.js';
 import { LineageTransportError } from '../transport.js';
-import { HttpTransport, lineageUrl } from './http.js';
+import {
+  DEFAULT_HTTP_BACKOFF_MS,
+  DEFAULT_HTTP_RETRIES,
+  DEFAULT_HTTP_RETRY_STATUSES,
+  DEFAULT_HTTP_TIMEOUT_MS,
+  HttpTransport,
+  lineageUrl,
+  retryDelayMs,
+} from './http.js';
 
 let server: LineageServer;
 beforeEach(async () => {
@@ -136,4 +144,59 @@ describe('HttpTransport', () => {
     expect(lineageUrl('http://m:5000/marquez', 'api/v1/lineage')).toBe('http://m:5000/marquez/api/v1/lineage');
     expect(lineageUrl('http://m:5000')).toBe('http://m:5000/api/v1/lineage');
   });
+
+  it('uses the Python client defaults: 5 s time-out, 5 retries, backoff_factor 0.3 on urllib3\'s schedule', () => {
+    expect(DEFAULT_HTTP_TIMEOUT_MS).toBe(5_000);
+    expect(DEFAULT_HTTP_RETRIES).toBe(5);
+    expect(DEFAULT_HTTP_BACKOFF_MS).toBe(300);
+    expect([1, 2, 3, 4, 5].map((n) => retryDelayMs(n, DEFAULT_HTTP_BACKOFF_MS, 120_000))).toEqual([0, 600, 1200, 2400, 4800]);
+    expect(retryDelayMs(12, 300, 120_000)).toBe(120_000);
+    expect(DEFAULT_HTTP_RETRY_STATUSES).toEqual(expect.arrayContaining([500, 502, 503, 504]));
+  });
+
+  it('takes a 500 whose body says code 400 as a bad event: final, not retried', async () => {
+    server.reply = () => ({ status: 500, afterMs: 0, body: '{"code":400,"message":"Unable to process JSON"}' });
+    const error = await rejection(new HttpTransport({ url: server.url, retries: 3, ...quick }).emit(assetStart()));
+    expect(server.requests).toHaveLength(1);
+    expect(error).toMatchObject({ status: 500, retryable: false });
+    expect(error.message).toContain('bad event');
+  });
+
+  it('does not retry at once a status outside the list, but reports a 5xx as worth sending later', async () => {
+    server.reply = () => 501;
+    const error = await rejection(new HttpTransport({ url: server.url, retries: 3, ...quick }).emit(assetStart()));
+    expect(server.requests).toHaveLength(1);
+    expect(error).toMatchObject({ status: 501, retryable: true });
+    server.reply = (_, n) => (n === 2 ? 502 : 201);
+    const configured = new HttpTransport({ url: server.url, retries: 3, retryStatuses: [503], ...quick });
+    expect((await rejection(configured.emit(assetStart()))).status).toBe(502);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('counts an answer that comes after the time-out, and resolves only once every copy was answered', async () => {
+    server.reply = () => ({ status: 201, afterMs: 150 });
+    // Time-out 50 ms, then a retry at once, then a pause of 200 ms during which the first answer arrives.
+    await new HttpTransport({ url: server.url, timeoutMs: 50, retries: 3, backoffMs: 100, maxBackoffMs: 1_000 }).emit(
+      assetStart(),
+    );
+    expect(server.requests.length).toBeGreaterThanOrEqual(2);
+    // Every copy sent was answered before emit resolved.
+    expect(server.answered).toHaveLength(server.requests.length);
+  });
+
+  it('after its last time-out, says through error.settled that the request was accepted late', async () => {
+    server.reply = () => ({ status: 201, afterMs: 200 });
+    const error = await rejection(new HttpTransport({ url: server.url, timeoutMs: 20, retries: 0 }).emit(assetStart()));
+    expect(error.retryable).toBe(true);
+    expect(server.answered).toHaveLength(0);
+    expect(await error.settled).toBe(true);
+    expect(server.answered).toHaveLength(1);
+  });
+
+  it('says through error.settled that nothing was accepted when every request failed', async () => {
+    server.reply = () => 503;
+    const error = await rejection(new HttpTransport({ url: server.url, retries: 1, ...quick }).emit(assetStart()));
+    expect(await error.settled).toBe(false);
+  });
 });
+
