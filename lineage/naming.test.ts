@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import definitions from '../assets/definitions.js';
 import { InvalidDocumentError } from '../framework/errors.js';
-import { assetDir } from '../framework/lake.js';
+import { assetDir } from '../engine/lake.js';
 import {
   assetJobName,
   fileDatasetName,
