@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities/index.js';
 import type { AssayConfig } from './assay.config.js';
 import type { Definitions } from './framework/definitions.js';
-import type { LineageReporter } from './lineage/reporter.js';
+import { createLineageReporter, type LineageReporter } from './lineage/reporter.js';
 import { connectionOptions } from './temporal.config.js';
 import { SEARCH_ATTRIBUTES } from './workflows/shared.js';
 
@@ -19,11 +19,24 @@ export interface AssayWorkerOptions {
   lineage?: LineageReporter;
 }
 
+/** The worker, and the lineage it reports through (delivered in the background, drained at shutdown). */
+export interface AssayWorker {
+  readonly worker: Worker;
+  /** Runs until `shutdown()`, then gives undelivered lineage a last chance (the rest stays in the spool). */
+  run(): Promise<void>;
+  shutdown(): void;
+}
+
 /** One worker runs every asset: it registers the bundled workflows and the activities built from the definitions. */
-export async function createWorker(options: AssayWorkerOptions): Promise<Worker> {
+export async function createWorker(options: AssayWorkerOptions): Promise<AssayWorker> {
   const { config } = options;
   const connection = options.connection ?? (await NativeConnection.connect(connectionOptions(config.temporal)));
-  return Worker.create({
+  const lineage =
+    options.lineage ??
+    createLineageReporter(config.lineage, {
+      onError: (err) => Runtime.instance().logger.warn('lineage delivery', { error: err instanceof Error ? err.message : String(err) }),
+    });
+  const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
@@ -31,11 +44,22 @@ export async function createWorker(options: AssayWorkerOptions): Promise<Worker>
       definitions: options.definitions,
       config,
       searchAttributes: await hasSearchAttributes(connection, config.temporal.namespace),
-      ...(options.lineage ? { lineage: options.lineage } : {}),
+      lineage,
     }),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     maxConcurrentActivityTaskExecutions: 8,
   });
+  return {
+    worker,
+    async run() {
+      try {
+        await worker.run();
+      } finally {
+        await lineage.close();
+      }
+    },
+    shutdown: () => worker.shutdown(),
+  };
 }
 
 /**

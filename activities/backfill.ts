@@ -73,7 +73,7 @@ export function createBackfillActivities(
         return { chunks, unpartitioned, searchAttributes: options.searchAttributes };
       });
       if (input.first) {
-        lineage.report(graphRunEvent(lineageContext, { eventType: 'START', graph: input.graph }));
+        await lineage.report(graphRunEvent(lineageContext, { eventType: 'START', graph: input.graph }));
         await startRunRecord(options.home, { graph: input.graph, kind: 'backfill', selection: input.selection, partition: `${input.from}..${input.to}` });
       }
       return plan;

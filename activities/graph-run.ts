@@ -65,7 +65,7 @@ export function createGraphRunActivities(
         ...(input.partition === undefined ? {} : { partition: input.partition }),
         ...(input.nominalTime === undefined ? {} : { nominalTime: input.nominalTime }),
       };
-      lineage.report(graphRunEvent(lineageContext, { eventType: 'START', ...facts }));
+      await lineage.report(graphRunEvent(lineageContext, { eventType: 'START', ...facts }));
       await startRunRecord(options.home, {
         graph: input.graph,
         kind: 'graph',
@@ -84,7 +84,7 @@ export function createGraphRunActivities(
         );
         return { plan, searchAttributes: options.searchAttributes };
       } catch (err) {
-        lineage.report(graphRunEvent(lineageContext, { eventType: 'FAIL', error: (err as Error).message, ...facts }));
+        await lineage.report(graphRunEvent(lineageContext, { eventType: 'FAIL', error: (err as Error).message, ...facts }));
         await endRunRecord(options.home, input.graph, 'failed', (err as Error).message);
         throw err;
       }
@@ -111,7 +111,7 @@ export function createGraphRunActivities(
         });
       }
       await endRunRecord(options.home, input.graph, input.status === 'success' ? 'completed' : 'failed', input.error ?? null);
-      lineage.report(
+      await lineage.report(
         graphRunEvent(lineageContext, {
           eventType: input.status === 'success' ? 'COMPLETE' : 'FAIL',
           graph: input.graph,
@@ -141,7 +141,7 @@ export function createGraphRunActivities(
         error: input.error,
         worker: '',
       });
-      lineage.report(
+      await lineage.report(
         assetRunEvent(lineageContext, {
           eventType: 'FAIL',
           graph: input.graph,

@@ -1,11 +1,14 @@
 import { hostname } from 'node:os';
 import { Context } from '@temporalio/activity';
 import type { AssetLogger } from '../framework/asset.js';
+import type { AssetDefinition } from '../framework/asset.js';
 import type { Definitions } from '../framework/definitions.js';
 import { partitionScope } from '../engine/compute.js';
 import { materialize, RejectedByChecksError, type EngineConfig } from '../engine/materialize.js';
 import { writeStepRecord, type StepRecord } from '../engine/run-records.js';
-import { assetRunEvent, type GraphRunRef, type LineageContext } from '../lineage/assay-events.js';
+import { assetDatasetName, assetRunEvent, sourceDatasets, type GraphRunRef, type LineageContext } from '../lineage/assay-events.js';
+import { ColumnLineageError, columnLineageFromSql, type ColumnLineageDatasetFacet, type Dataset } from '../lineage/index.js';
+import { withConnection } from '../engine/duckdb.js';
 import type { LineageReporter } from '../lineage/reporter.js';
 import { asActivity } from './failure.js';
 
@@ -55,6 +58,28 @@ export function createMaterializeStep(
   lineage: LineageReporter,
   lineageContext: LineageContext,
 ) {
+  /**
+   * Column lineage of the SQL that ran, from DuckDB's own parse of it; undefined when it cannot be traced with
+   * certainty (lineage then says nothing rather than something wrong).
+   */
+  const columnLineageOf = async (
+    sql: string,
+    reads: readonly { key: string; relation: string }[],
+    schema: readonly { name: string }[],
+  ): Promise<ColumnLineageDatasetFacet | undefined> => {
+    const inputs = reads.map((read) => ({
+      relation: read.relation,
+      dataset: assetDatasetName(lineageContext, definitions.graph.get(read.key)),
+    }));
+    try {
+      return await withConnection((connection) => columnLineageFromSql(connection, sql, inputs, schema.map((c) => c.name)));
+    } catch (err) {
+      // Lineage never fails a materialization that published.
+      if (!(err instanceof ColumnLineageError)) Context.current().log.warn('column lineage failed', { error: String(err) });
+      return undefined;
+    }
+  };
+
   return {
     /**
      * Materializes one asset (partition): compute, check, publish, in this activity, so a step costs one hop
@@ -67,14 +92,18 @@ export function createMaterializeStep(
       const label = partitionLabel(keys);
       const asset = definitions.graph.get(input.key);
       const scope = partitionScope(asset, keys);
+      const sources = await sourcesOf(asset, config, (err) =>
+        context.log.warn('the asset’s sources could not be listed for lineage', { asset: input.key, error: String(err) }),
+      );
       const event = {
         graph: input.graph,
         key: input.key,
         startedAt: input.scheduledAt,
         ...(label === null ? {} : { partition: label }),
         ...(scope?.window ? { window: { start: scope.window.start.getTime(), end: scope.window.end.getTime() } } : {}),
+        ...(sources.length ? { sources } : {}),
       };
-      if (context.info.attempt === 1) lineage.report(assetRunEvent(lineageContext, { ...event, eventType: 'START' }));
+      if (context.info.attempt === 1) await lineage.report(assetRunEvent(lineageContext, { ...event, eventType: 'START' }));
       const record: StepRecord = {
         runId: input.runId,
         workflowId: input.graph.workflowId,
@@ -129,12 +158,15 @@ export function createMaterializeStep(
         const rows = records.reduce((n, r) => n + r.rows, 0);
         const bytes = records.reduce((n, r) => n + r.bytes, 0);
         await finish('materialized', { rows });
-        lineage.report(
+        const columnLineage = outcome.sql ? await columnLineageOf(outcome.sql, outcome.reads, outcome.schema) : undefined;
+        await lineage.report(
           assetRunEvent(lineageContext, {
             ...event,
             eventType: 'COMPLETE',
             ...(outcome.reusedFrom ? {} : { output: { schema: outcome.schema, rows, bytes } }),
             ...(outcome.checks ? { checks: outcome.checks.result } : {}),
+            ...(outcome.sql ? { sql: outcome.sql } : {}),
+            ...(columnLineage ? { columnLineage } : {}),
           }),
         );
         return {
@@ -156,7 +188,7 @@ export function createMaterializeStep(
         // A failure that will be retried leaves the step running, with why its attempt failed.
         await finish(final ? 'failed' : 'running', { error: final ? message : `attempt ${context.info.attempt} failed, retrying: ${message}` });
         if (final && !context.cancellationSignal.aborted) {
-          lineage.report(
+          await lineage.report(
             assetRunEvent(lineageContext, {
               ...event,
               eventType: 'FAIL',
@@ -173,6 +205,17 @@ export function createMaterializeStep(
       }
     },
   };
+}
+
+/** The asset's declared sources as datasets; a source that cannot be listed is left out (and reported), never fatal. */
+async function sourcesOf(asset: AssetDefinition, config: EngineConfig, report: (err: unknown) => void): Promise<Dataset[]> {
+  if (!asset.sources) return [];
+  try {
+    return sourceDatasets(await asset.sources(config));
+  } catch (err) {
+    report(err);
+    return [];
+  }
 }
 
 /** `2026-11-30`, or `2026-11-01..2026-11-30` for a range; null for an unpartitioned asset. */

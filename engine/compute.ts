@@ -34,6 +34,8 @@ export interface ComputedTable {
   schema: ColumnSchema[];
   /** For a SQL asset: the SQL that ran, with every `{{ ref() }}` resolved to what it read. */
   sql?: string;
+  /** Each upstream asset and the relation that read it in `sql` (`read_parquet(…)`). */
+  reads: { key: string; relation: string }[];
 }
 
 /** The temporary table every materialization computes into; TypeScript assets may create it themselves. */
@@ -49,11 +51,17 @@ export async function computeTable(connection: DuckDBConnection, request: Comput
   const asset = request.definitions.graph.get(request.key);
   const scope = partitionScope(asset, request.partitions ?? []);
   const upstream = await upstreamFiles(request, asset, scope?.keys ?? []);
-  const reader = (dep: AssetDefinition | string) => readerOf(asset, upstream, dep);
+  const reads = new Map<string, string>();
+  const reader = (dep: AssetDefinition | string) => {
+    const relation = readerOf(asset, upstream, dep);
+    reads.set(typeof dep === 'string' ? dep : dep.key, relation);
+    return relation;
+  };
+  const readList = () => [...reads].map(([key, relation]) => ({ key, relation }));
   if (asset.compute.kind === 'sql') {
     const sql = resolveRefs(sqlText(asset.compute).trim().replace(/;\s*$/, ''), reader, sqlVariables(scope));
     await runSql(asset, () => connection.run(`CREATE OR REPLACE TEMP TABLE ${RESULT_TABLE} AS ${sql}`));
-    return { table: RESULT_TABLE, sql, ...(await describeTable(connection, RESULT_TABLE)) };
+    return { table: RESULT_TABLE, sql, reads: readList(), ...(await describeTable(connection, RESULT_TABLE)) };
   }
   const context: AssetContext = {
     key: asset.key,
@@ -73,16 +81,16 @@ export async function computeTable(connection: DuckDBConnection, request: Comput
   const table = await runUserCompute(asset, () => run(context));
   if (table) {
     await arrowToDuckDB(connection, table, OUTPUT_TABLE, `asset '${asset.key}'`);
-    return { table: OUTPUT_TABLE, ...(await describeTable(connection, OUTPUT_TABLE)) };
+    return { table: OUTPUT_TABLE, reads: readList(), ...(await describeTable(connection, OUTPUT_TABLE)) };
   }
   const kind = await outputKind(connection);
-  if (kind === 'table') return { table: OUTPUT_TABLE, ...(await describeTable(connection, OUTPUT_TABLE)) };
+  if (kind === 'table') return { table: OUTPUT_TABLE, reads: readList(), ...(await describeTable(connection, OUTPUT_TABLE)) };
   if (kind === 'view') {
     // A view would be re-run by every reader (checks, COPY): run it once.
     await runSql(asset, () =>
       connection.run(`CREATE OR REPLACE TEMP TABLE ${RESULT_TABLE} AS SELECT * FROM ${quoteIdent(OUTPUT_TABLE)}`),
     );
-    return { table: RESULT_TABLE, ...(await describeTable(connection, RESULT_TABLE)) };
+    return { table: RESULT_TABLE, reads: readList(), ...(await describeTable(connection, RESULT_TABLE)) };
   }
   throw new AssetDefinitionError(
     `asset '${asset.key}': its compute function returned nothing and did not create '${OUTPUT_TABLE}'; ` +

@@ -55,6 +55,8 @@ export interface MaterializeOutcome {
   checks?: CheckOutcome;
   /** For a SQL asset: the SQL that ran, references resolved. */
   sql?: string;
+  /** Each upstream asset and the relation that read it (in `sql`). */
+  reads: { key: string; relation: string }[];
   schema: ColumnSchema[];
   timings: { waitMs: number; computeMs: number; checkMs: number; writeMs: number; publishMs: number };
 }
@@ -92,6 +94,7 @@ export async function materialize(request: MaterializeRequest): Promise<Material
         return {
           records: [latest],
           reusedFrom: latest.runId,
+          reads: [],
           schema: latest.schema,
           timings: { waitMs, computeMs: 0, checkMs: 0, writeMs: 0, publishMs: 0 },
         };
@@ -177,6 +180,7 @@ export async function materialize(request: MaterializeRequest): Promise<Material
         records,
         ...(checks ? { checks } : {}),
         ...(computed.sql === undefined ? {} : { sql: computed.sql }),
+        reads: computed.reads,
         schema: computed.schema,
         timings: { waitMs, computeMs: t1 - t0, checkMs: t2 - t1, writeMs: t3 - t2, publishMs: t4 - t3 },
       };

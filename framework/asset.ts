@@ -43,6 +43,13 @@ export interface PartitionScope {
 }
 
 /**
+ * Something outside the lake an asset reads: a web API resource or a file. Lineage names it by the OpenLineage
+ * naming spec (a URL by scheme, host and path, without credentials; a file by its path), so an auditor can follow
+ * a mart back to where its data came from.
+ */
+export type SourceDataset = { readonly kind: 'http'; readonly url: string } | { readonly kind: 'file'; readonly path: string };
+
+/**
  * A backfill of a `singleRun` asset materializes a range of partitions in one compute (one DuckDB query writing
  * many partition folders), like Dagster's `BackfillPolicy.single_run`; `multiRun` (the default) one per partition.
  */
@@ -116,6 +123,8 @@ export interface AssetSpec {
   retry?: AssetRetryPolicy;
   /** Expectation suite files (Great Expectations JSON), absolute or relative to the project root. */
   suites?: readonly string[];
+  /** What a raw asset reads from outside the lake, for lineage; given the configuration it will run with. */
+  sources?: (config: AssetConfig) => readonly SourceDataset[] | Promise<readonly SourceDataset[]>;
   /** Split the asset into partitions (`dailyPartitions(…)`, `staticPartitions(…)`), each materialized on its own. */
   partitions?: PartitionsDefinition;
   /**
@@ -145,6 +154,7 @@ export interface AssetDefinition {
   readonly codeVersion: string | undefined;
   readonly retry: AssetRetryPolicy;
   readonly suites: readonly string[];
+  readonly sources: AssetSpec['sources'];
   readonly partitions: PartitionsDefinition | undefined;
   readonly partitionMappings: Readonly<Record<string, PartitionMapping>>;
   readonly backfillPolicy: BackfillPolicy;
@@ -199,6 +209,7 @@ export function defineAsset(spec: AssetSpec): AssetDefinition {
     codeVersion: spec.codeVersion,
     retry: Object.freeze({ ...(spec.retry ?? {}) }),
     suites: Object.freeze([...(spec.suites ?? [])]),
+    sources: spec.sources,
     partitions: spec.partitions,
     partitionMappings: Object.freeze({ ...(spec.partitionMappings ?? {}) }),
     backfillPolicy,

@@ -19,6 +19,7 @@ export type {
   AssetConfig,
   BackfillPolicy,
   PartitionScope,
+  SourceDataset,
   AssetContext,
   AssetDefinition,
   AssetLogger,

@@ -1,8 +1,7 @@
 /** Assay's runs as OpenLineage events: the graph run's job, a job per asset, the lake folders as datasets. */
-import type { AssetDefinition } from '../framework/asset.js';
+import type { AssetDefinition, SourceDataset } from '../framework/asset.js';
 import type { Definitions } from '../framework/definitions.js';
 import type { ColumnSchema } from '../engine/compute.js';
-import { assetDir } from '../engine/lake.js';
 import { declaredSql } from '../engine/sql-text.js';
 import type { ExpectationResult, ValidationResult } from '../expectations/types.js';
 import {
@@ -15,7 +14,10 @@ import {
   inputDataset,
   jobDocumentationFacet,
   jobTypeFacet,
-  lakeDataset,
+  lakeAssetDataset,
+  lakeDatasetName,
+  localFileDataset,
+  webApiDataset,
   nominalTimeFacet,
   outputDataset,
   outputStatisticsFacet,
@@ -25,6 +27,8 @@ import {
   runEvent,
   sourceCodeLocationFacet,
   sqlFacet,
+  declaredSqlFacet,
+  type ColumnLineageDatasetFacet,
   type ColumnMetrics,
   type Dataset,
   type DatasetFacets,
@@ -106,6 +110,12 @@ export interface AssetEventInput {
   /** On COMPLETE (and on a FAIL after compute): what was produced. */
   output?: { schema: ColumnSchema[]; rows: number; bytes: number };
   checks?: ValidationResult;
+  /** What the asset read from outside the lake (its declared `sources`), as datasets. */
+  sources?: readonly Dataset[];
+  /** The SQL that ran, references resolved: the `sql` job facet (the declared SQL goes in `assay_declaredSql`). */
+  sql?: string;
+  /** The output's column lineage (on COMPLETE, next to its schema). */
+  columnLineage?: ColumnLineageDatasetFacet;
   error?: string;
   eventTime?: Date;
 }
@@ -114,13 +124,17 @@ export function assetRunEvent(ctx: LineageContext, input: AssetEventInput): RunE
   const asset = ctx.definitions.graph.get(input.key);
   const graphJob = { namespace: ctx.namespace, name: graphJobName(ctx.definitions) };
   const parentRun = { runId: graphRunId(input.graph) };
-  const inputs = asset.deps.map((dep) => inputDataset(lakeDataset({ path: assetDir(ctx.home, dep) })));
+  const inputs = [
+    ...(input.sources ?? []).map((source) => inputDataset(source)),
+    ...asset.deps.map((dep) => inputDataset(assetDataset(ctx, dep))),
+  ];
   const outputFacets: DatasetFacets = input.checks ? checkFacets(input.checks) : {};
-  const output = assetDataset(ctx, asset, input.output?.schema, outputFacets);
+  const schema = input.output?.schema;
+  const output = assetDataset(ctx, asset, schema, outputFacets, schema ? input.columnLineage : undefined);
   return runEvent({
     eventType: input.eventType,
     ...(input.eventTime ? { eventTime: input.eventTime } : {}),
-    job: assetJob(ctx, asset),
+    job: assetJob(ctx, asset, input.sql),
     run: {
       runId: assetRunId(input.graph, input.key, input.partition, input.startedAt),
       facets: {
@@ -146,21 +160,35 @@ export function assetRunEvent(ctx: LineageContext, input: AssetEventInput): RunE
 }
 
 /**
- * An asset's lake folder as a dataset: its description, and its columns (with their descriptions) when `schema`
- * is known.
+ * An asset's lake folder as a dataset — namespace its layer folder, name its key (see `lakeDatasetName`) — with
+ * its description, and its columns (with their descriptions) and column lineage when `schema` is known.
  */
 export function assetDataset(
   ctx: LineageContext,
   asset: AssetDefinition,
   schema?: readonly ColumnSchema[],
   facets: DatasetFacets = {},
+  columnLineage?: ColumnLineageDatasetFacet,
 ): Dataset {
-  return lakeDataset({
-    path: assetDir(ctx.home, asset),
+  return lakeAssetDataset({
+    home: ctx.home,
+    layer: asset.layer,
+    key: asset.key,
     ...(asset.description ? { description: asset.description } : {}),
     ...(schema ? { fields: columnFields(asset, schema) } : {}),
+    ...(schema && columnLineage ? { columnLineage } : {}),
     facets,
   });
+}
+
+/** The dataset name of an asset in the lake: what column lineage and inputs point at. */
+export function assetDatasetName(ctx: LineageContext, asset: AssetDefinition): { namespace: string; name: string } {
+  return lakeDatasetName({ home: ctx.home, layer: asset.layer, key: asset.key });
+}
+
+/** An asset's external sources as datasets (a web API by scheme, host and path; a file by its path). */
+export function sourceDatasets(sources: readonly SourceDataset[]): Dataset[] {
+  return sources.map((source) => (source.kind === 'http' ? webApiDataset(source.url) : localFileDataset(source.path)));
 }
 
 /** Schema fields of an asset's columns, with the descriptions the asset declares. */
@@ -168,16 +196,20 @@ export function columnFields(asset: AssetDefinition, schema: readonly ColumnSche
   return schema.map((c) => ({ name: c.name, type: c.type, ...describe(asset, c.name) }));
 }
 
-/** The job of an asset: `<graph job>.<asset key>`, with its type, SQL, source, documentation and owners. */
-export function assetJob(ctx: LineageContext, asset: AssetDefinition): Job {
+/**
+ * The job of an asset: `<graph job>.<asset key>`, with its type, SQL (the SQL that ran, when given; the declared SQL,
+ * with its `{{ ref() }}`s, in the custom `assay_declaredSql` facet), source, documentation and owners.
+ */
+export function assetJob(ctx: LineageContext, asset: AssetDefinition, ranSql?: string): Job {
   const { compute } = asset;
   const file = compute.file;
+  const declared = declaredSql(asset);
   return {
     namespace: ctx.namespace,
     name: assetJobName(graphJobName(ctx.definitions), asset.key),
     facets: {
       jobType: jobTypeFacet('ASSET'),
-      ...(compute.kind === 'sql' ? { sql: sqlFacet(declaredSql(asset)!) } : {}),
+      ...(declared === undefined ? {} : { sql: sqlFacet(ranSql ?? declared), assay_declaredSql: declaredSqlFacet(declared) }),
       ...(file ? { sourceCodeLocation: sourceCodeLocationFacet({ type: 'file', url: fileUrl(file), path: file }) } : {}),
       ...(asset.description ? { documentation: jobDocumentationFacet(asset.description) } : {}),
       ...(asset.owners.length ? { ownership: ownershipFacet(asset.owners) } : {}),

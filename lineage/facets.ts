@@ -4,6 +4,7 @@
  * fields that are undefined so the JSON carries no `null`s.
  */
 import type {
+  BaseFacet,
   Assertion,
   ColumnLineageDatasetFacet,
   ColumnLineageInputField,
@@ -174,6 +175,19 @@ export interface SourceCodeLocationInput {
   version?: string;
   tag?: string;
   branch?: string;
+}
+
+/** Assay's custom job facet `assay_declaredSql`: an asset's SQL as written, with its `{{ ref() }}` templates. */
+export interface DeclaredSqlJobFacet extends BaseFacet {
+  query: string;
+}
+
+export function declaredSqlFacet(query: string): DeclaredSqlJobFacet {
+  return {
+    _producer: ASSAY_PRODUCER,
+    _schemaURL: `${ASSAY_PRODUCER}/facets/DeclaredSqlJobFacet.json#/$defs/DeclaredSqlJobFacet`,
+    query,
+  };
 }
 
 export function sourceCodeLocationFacet(input: SourceCodeLocationInput): SourceCodeLocationJobFacet {

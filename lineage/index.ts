@@ -128,6 +128,7 @@ export {
   sourceCodeFacet,
   sourceCodeLocationFacet,
   sqlFacet,
+  declaredSqlFacet,
   storageFacet,
   symlinksFacet,
   tagsFacet,

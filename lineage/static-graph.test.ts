@@ -8,7 +8,8 @@ import { quoteLiteral } from '../framework/sql.js';
 import { withConnection } from '../engine/duckdb.js';
 import { assetDir, publishedPath } from '../engine/lake.js';
 import { validateEvent, type JobEvent } from '../lineage/index.js';
-import { latestPublishedParquet, publishedSchemas, staticLineageEvents } from './static-graph.js';
+import { lakeDatasetName } from './naming.js';
+import { declaredSources, latestPublishedParquet, publishedSchemas, staticLineageEvents } from './static-graph.js';
 
 const readings = defineAsset({
   key: 'readings',
@@ -78,8 +79,9 @@ describe('static lineage events', () => {
     expect(readingsJob.job.facets?.ownership?.owners).toEqual([{ name: 'team:data' }]);
     expect(dailyJob.job.facets?.sql).toMatchObject({ dialect: 'duckdb' });
 
-    // Datasets: lake folders, columns from the latest published Parquet, none for an unpublished asset.
-    const readingsDataset = { namespace: 'file', name: assetDir(home, readings) };
+    // Datasets: lake folders (namespace the layer folder, name the key), columns from the latest published Parquet,
+    // none for an unpublished asset.
+    const readingsDataset = lakeDatasetName({ home, layer: 'raw', key: 'readings' });
     expect(readingsJob.inputs).toEqual([]);
     expect(readingsJob.outputs).toHaveLength(1);
     expect(readingsJob.outputs[0]).toMatchObject(readingsDataset);
@@ -92,14 +94,14 @@ describe('static lineage events', () => {
 
     expect(dailyJob.inputs.map((d) => ({ namespace: d.namespace, name: d.name }))).toEqual([readingsDataset]);
     expect(dailyJob.inputs[0]!.facets?.schema?.fields.map((f) => f.name)).toEqual(['sgv', 'ts']);
-    expect(dailyJob.outputs[0]!.name).toBe(assetDir(home, daily));
+    expect(dailyJob.outputs[0]!.name).toBe('daily');
     expect(dailyJob.outputs[0]!.facets?.schema?.fields).toEqual([
       { name: 'mean', type: 'DOUBLE' },
       { name: 'n', type: 'BIGINT' },
     ]);
 
-    expect(hourlyJob.inputs.map((d) => d.name)).toEqual([assetDir(home, readings)]);
-    expect(hourlyJob.outputs[0]!.name).toBe(assetDir(home, hourly));
+    expect(hourlyJob.inputs.map((d) => d.name)).toEqual(['readings']);
+    expect(hourlyJob.outputs[0]!.name).toBe('sub/hourly');
     expect(hourlyJob.outputs[0]!.facets?.schema).toBeUndefined();
     expect(hourlyJob.outputs[0]!.facets).toHaveProperty('dataSource');
     expect(hourlyJob.outputs[0]!.facets).toHaveProperty('storage');
@@ -110,5 +112,27 @@ describe('static lineage events', () => {
     const events = staticLineageEvents({ definitions, home, namespace: 'prod' }, new Map(), at);
     expect(new Set(events.map((e) => e.eventTime))).toEqual(new Set([at.toISOString()]));
     expect(new Set(events.map((e) => e.job.namespace))).toEqual(new Set(['prod']));
+  });
+
+  it('names each raw asset’s external sources as its inputs, by the naming spec and without credentials', async () => {
+    const site = defineAsset({
+      key: 'site_entries',
+      layer: 'raw',
+      sources: (config) => [
+        { kind: 'http', url: `https://alice:${config.env.SECRET}@ns.example.org/api/v1/entries.json?token=${config.env.SECRET}` },
+        { kind: 'file', path: '/drops/dailyActivity_merged.csv' },
+      ],
+      compute: ts(async () => tableFromArrays({ n: Int32Array.from([1]) })),
+    });
+    const withSources = defineDefinitions({ name: 'sources_test', assets: [site] });
+    const ctx = { definitions: withSources, home, namespace: 'assay' };
+    const config = { home, env: { SECRET: 's3cr3t-value' }, settings: {}, settingsFile: join(home, 'assay.config.json') };
+    const events = staticLineageEvents(ctx, new Map(), new Date(), await declaredSources(ctx, config));
+    for (const event of events) validateEvent(event);
+    expect(events[1]!.inputs.map((d) => ({ namespace: d.namespace, name: d.name }))).toEqual([
+      { namespace: 'https://ns.example.org', name: '/api/v1/entries.json' },
+      { namespace: 'file', name: '/drops/dailyActivity_merged.csv' },
+    ]);
+    expect(JSON.stringify(events)).not.toContain('s3cr3t-value');
   });
 });

@@ -10,8 +10,9 @@ import type { AssetDefinition } from '../framework/asset.js';
 import type { ColumnSchema } from '../engine/compute.js';
 import { parquetSchema } from '../engine/duckdb.js';
 import { assetDir } from '../engine/lake.js';
-import { assetDataset, assetJob, graphJob, type LineageContext } from './assay-events.js';
-import { inputDataset, jobEvent, outputDataset, type JobEvent } from './index.js';
+import type { AssetConfig } from '../framework/asset.js';
+import { assetDataset, assetJob, graphJob, sourceDatasets, type LineageContext } from './assay-events.js';
+import { inputDataset, jobEvent, outputDataset, type Dataset, type JobEvent } from './index.js';
 
 /** Asset key → columns of its latest published Parquet file (assets never published are absent). */
 export type PublishedSchemas = ReadonlyMap<string, readonly ColumnSchema[]>;
@@ -51,8 +52,30 @@ export async function publishedSchemas(ctx: LineageContext): Promise<PublishedSc
   return schemas;
 }
 
-/** The graph job, then one job event per asset in dependency order: inputs are its deps' folders, output its own. */
-export function staticLineageEvents(ctx: LineageContext, schemas: PublishedSchemas, eventTime: Date = new Date()): JobEvent[] {
+/** The external sources each raw asset declares, as datasets (an asset whose sources cannot be listed has none). */
+export async function declaredSources(ctx: LineageContext, config: AssetConfig): Promise<ReadonlyMap<string, Dataset[]>> {
+  const sources = new Map<string, Dataset[]>();
+  for (const asset of ctx.definitions.assets) {
+    if (!asset.sources) continue;
+    try {
+      sources.set(asset.key, sourceDatasets(await asset.sources(config)));
+    } catch {
+      // A folder or site not configured here: the job is published without its sources.
+    }
+  }
+  return sources;
+}
+
+/**
+ * The graph job, then one job event per asset in dependency order: inputs are its external sources and its deps'
+ * folders, output its own.
+ */
+export function staticLineageEvents(
+  ctx: LineageContext,
+  schemas: PublishedSchemas,
+  eventTime: Date = new Date(),
+  sources: ReadonlyMap<string, Dataset[]> = new Map(),
+): JobEvent[] {
   const { graph } = ctx.definitions;
   const events = [jobEvent({ eventTime, job: graphJob(ctx) })];
   for (const key of graph.toposort()) {
@@ -61,7 +84,10 @@ export function staticLineageEvents(ctx: LineageContext, schemas: PublishedSchem
       jobEvent({
         eventTime,
         job: assetJob(ctx, asset),
-        inputs: asset.deps.map((dep) => inputDataset(assetDataset(ctx, graph.get(dep.key), schemas.get(dep.key)))),
+        inputs: [
+          ...(sources.get(key) ?? []).map((source) => inputDataset(source)),
+          ...asset.deps.map((dep) => inputDataset(assetDataset(ctx, graph.get(dep.key), schemas.get(dep.key)))),
+        ],
         outputs: [outputDataset(assetDataset(ctx, asset, schemas.get(key)))],
       }),
     );

@@ -1,15 +1,14 @@
 import { Client } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
 import { withEnv, type AssayConfig } from '../assay.config.js';
 import type { Definitions, StartedDevSources } from '../framework/definitions.js';
-import { createWorker } from '../worker.js';
+import { createWorker, type AssayWorker } from '../worker.js';
 import { startDevServer, type DevServer, type DevServerOptions } from './dev-server.js';
 
 /** A dev server with an Assay worker running in this process: what `assay dev` and `--embedded` use. */
 export interface EmbeddedTemporal {
   server: DevServer;
   client: Client;
-  worker: Worker;
+  worker: AssayWorker;
   /** The configuration the worker runs with: the dev server's address, and the sample sources' settings. */
   config: AssayConfig;
   /** `[label, value]` lines about the sample sources that were started. */

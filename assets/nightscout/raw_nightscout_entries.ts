@@ -99,6 +99,9 @@ export function rawNightscoutEntriesAsset(partitions: TimePartitions, backfillPo
     // A Nightscout site that answers 5xx or 429 is usually back within a minute.
     retry: { maximumAttempts: 5, initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
     suites: ['expectations/suites/raw_nightscout_entries.json'],
+    // Each site's entries endpoint (lineage names it by scheme, host and path: no credentials).
+    sources: (config) =>
+      loadNightscoutSites(config).sites.map((site) => ({ kind: 'http' as const, url: `${site.baseUrl.replace(/\/+$/, '')}/api/v1/entries.json` })),
     partitions,
     backfillPolicy,
     partitionColumn: 'local_date',

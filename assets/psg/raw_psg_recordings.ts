@@ -88,6 +88,11 @@ export const rawPsgRecordings = defineAsset({
   tags: { source: 'edf', pii: 'health' },
   owners: ['team:data-platform'],
   codeVersion: '1',
+  // Each recording and hypnogram file read (a recording with embedded annotations is listed once).
+  sources: async (config) => {
+    const files = (await findRecordings(psgDir(config))).flatMap((r) => [r.psgPath, r.hypnogramPath]);
+    return [...new Set(files)].map((path) => ({ kind: 'file' as const, path }));
+  },
   compute: ts(async (ctx) => {
     const dir = psgDir(ctx.config);
     const recordings = await findRecordings(dir);

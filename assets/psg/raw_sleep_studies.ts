@@ -45,6 +45,7 @@ export const rawSleepStudies = defineAsset({
   tags: { source: 'csv', pii: 'health' },
   owners: ['team:data-platform'],
   codeVersion: '2',
+  sources: (config) => [{ kind: 'file', path: join(psgDir(config), 'studies.csv') }],
   compute: ts((ctx) => loadCsv(ctx, 'studies.csv', STUDY_COLUMNS), import.meta.url),
 });
 
@@ -57,5 +58,6 @@ export const rawSleepEvents = defineAsset({
   tags: { source: 'csv', pii: 'health' },
   owners: ['team:data-platform'],
   codeVersion: '2',
+  sources: (config) => [{ kind: 'file', path: join(psgDir(config), 'events.csv') }],
   compute: ts((ctx) => loadCsv(ctx, 'events.csv', EVENT_COLUMNS), import.meta.url),
 });

@@ -4,6 +4,7 @@
  */
 import { defineAsset, ts, type AssetSpec } from '../../framework/index.js';
 import { DAILY_ACTIVITY, HOURLY_STEPS, SLEEP_DAY, type FitbitExport } from '../../sources/wearables/fitbit-exports.js';
+import { findExportFiles, wearablesDir } from './folder.js';
 import { ingestExports, LINEAGE_COLUMNS } from './ingest.js';
 
 function rawExportAsset(key: string, spec: FitbitExport, what: string): AssetSpec {
@@ -20,6 +21,7 @@ function rawExportAsset(key: string, spec: FitbitExport, what: string): AssetSpe
     tags: { source: 'csv', pii: 'health' },
     owners: ['team:data-platform'],
     codeVersion: '1',
+    sources: async (config) => (await findExportFiles(wearablesDir(config), spec)).map((file) => ({ kind: 'file', path: file.path })),
     compute: ts((ctx) => ingestExports(ctx, spec), import.meta.url),
   };
 }

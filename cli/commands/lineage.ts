@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { publishedSchemas, staticLineageEvents } from '../../lineage/static-graph.js';
+import { declaredSources, publishedSchemas, staticLineageEvents } from '../../lineage/static-graph.js';
 import type { AssayConfig } from '../../assay.config.js';
 import { loadDefinitions } from '../../engine/load-definitions.js';
 import {
@@ -25,7 +25,7 @@ async function publish(assay: AssayConfig): Promise<number> {
   const definitions = await loadDefinitions(assay.definitionsModule);
   const config = assay.lineage;
   const context = { definitions, home, namespace: config.namespace };
-  const events = staticLineageEvents(context, await publishedSchemas(context));
+  const events = staticLineageEvents(context, await publishedSchemas(context), new Date(), await declaredSources(context, assay));
   const say = reporter(config.transport);
   if (config.disabled) {
     say(`lineage publish: lineage is disabled (OPENLINEAGE_DISABLED); ${events.length} job event(s) not sent`);

@@ -1,7 +1,12 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { nightscoutAssets } from '../../assets/nightscout/assets.js';
 import { defineDefinitions } from '../../framework/index.js';
 import { readAsset } from '../../engine/testing.js';
+import { hashApiSecret } from '../../sources/nightscout/client.js';
+import type { ColumnLineageDatasetFacet, RunEvent } from '../../lineage/index.js';
+import { lakeDatasetName } from '../../lineage/naming.js';
 import { startSimulator, type NightscoutSimulator } from '../../samples/nightscout-simulator/index.js';
 import { startTestWorker, type TestWorker } from './harness.js';
 
@@ -57,6 +62,33 @@ describe('the Nightscout graph on a real Temporal server', () => {
     for (const day of days) {
       expect(Number(day.tir_pct) + Number(day.tbr_pct) + Number(day.tar_pct)).toBeCloseTo(100, 6);
     }
+
+    // Lineage: the raw asset's inputs are the sites' entries endpoints (no credentials anywhere), and the daily
+    // dimension's columns are traced to the fact table's.
+    const events = await lineageWhen(worker.home, (all) => all.some((e) => e.job.name === 'assay' && e.eventType === 'COMPLETE'));
+    const completeOf = (key: string) => events.find((e) => e.job.name === `assay.${key}` && e.eventType === 'COMPLETE')!;
+    expect(completeOf('raw_nightscout_entries').inputs.map((d) => `${d.namespace} ${d.name}`).sort()).toEqual(
+      simulator.sites.map((site) => `${new URL(site.baseUrl).origin} ${new URL(site.baseUrl).pathname}/api/v1/entries.json`).sort(),
+    );
+    expect(JSON.stringify(events)).not.toContain('test-secret-0123');
+    expect(JSON.stringify(events)).not.toContain(hashApiSecret('test-secret-0123'));
+    const fact = lakeDatasetName({ home: worker.home, layer: 'curated', key: 'fact_glucose_readings' });
+    const lineage = completeOf('dim_glucose_date').outputs[0]!.facets!.columnLineage as ColumnLineageDatasetFacet;
+    const from = (field: string, type: 'DIRECT' | 'INDIRECT', subtype: string) => ({
+      ...fact,
+      field,
+      transformations: [{ type, subtype, ...(type === 'DIRECT' ? { masking: false } : {}) }],
+    });
+    expect(lineage.fields.subject_id!.inputFields).toEqual([from('subject_id', 'DIRECT', 'IDENTITY')]);
+    expect(lineage.fields.local_date!.inputFields).toEqual([from('local_date', 'DIRECT', 'IDENTITY')]);
+    expect(lineage.fields.mean_mg_dl!.inputFields).toEqual([from('sgv_mg_dl', 'DIRECT', 'AGGREGATION')]);
+    expect(lineage.fields.sd_mg_dl!.inputFields).toEqual([from('sgv_mg_dl', 'DIRECT', 'AGGREGATION')]);
+    expect(lineage.fields.min_mg_dl!.inputFields).toEqual([from('sgv_mg_dl', 'DIRECT', 'AGGREGATION')]);
+    expect(lineage.fields.gmi_pct!.inputFields).toEqual([from('sgv_mg_dl', 'DIRECT', 'AGGREGATION')]);
+    expect(lineage.fields.tir_pct!.inputFields).toEqual([from('sgv_mg_dl', 'INDIRECT', 'FILTER')]);
+    // The SQL facet is the SQL that ran: its refs resolved to the fact table's day files.
+    const sqlRan = (completeOf('dim_glucose_date').job.facets!.sql as { query: string }).query;
+    expect(sqlRan).toContain('fact_glucose_readings/date=2024-12-31/data.parquet');
   });
 
   it('retries a flaky Nightscout site (HTTP 503) until it answers', async () => {
@@ -82,3 +114,17 @@ describe('the Nightscout graph on a real Temporal server', () => {
     expect(new Set(asked).size).toBe(asked.length);
   });
 });
+
+/** The run events lineage wrote to ASSAY_HOME's events file (the default file transport), once `done` holds of them. */
+async function lineageWhen(home: string, done: (events: RunEvent[]) => boolean): Promise<RunEvent[]> {
+  const file = join(home, 'lineage', 'events.jsonl');
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const events = existsSync(file)
+      ? (readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l)) as RunEvent[]).filter((e) => 'run' in e)
+      : [];
+    if (done(events)) return events;
+    if (Date.now() > deadline) throw new Error(`lineage events did not arrive in ${file}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
