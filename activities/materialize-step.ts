@@ -9,6 +9,7 @@ import { writeStepRecord, type StepRecord } from '../engine/run-records.js';
 import { assetDatasetName, assetRunEvent, sourceDatasets, type GraphRunRef, type LineageContext } from '../lineage/assay-events.js';
 import { ColumnLineageError, columnLineageFromSql, type ColumnLineageDatasetFacet, type Dataset } from '../lineage/index.js';
 import { withConnection } from '../engine/duckdb.js';
+import { declaredSql } from '../engine/sql-text.js';
 import type { LineageReporter } from '../lineage/reporter.js';
 import { asActivity } from './failure.js';
 
@@ -62,22 +63,33 @@ export function createMaterializeStep(
    * Column lineage of the SQL that ran, from DuckDB's own parse of it; undefined when it cannot be traced with
    * certainty (lineage then says nothing rather than something wrong).
    */
-  const columnLineageOf = async (
+  // The facet depends on the asset's SQL as written, the columns in and out, and the datasets' names — not on which
+  // partition files a run read — so it is traced once per version of those and reused by the asset's other runs.
+  const traced = new Map<string, Promise<ColumnLineageDatasetFacet | undefined>>();
+  const columnLineageOf = (
+    key: string,
     sql: string,
     reads: readonly { key: string; relation: string }[],
-    schema: readonly { name: string }[],
+    schema: readonly { name: string; type: string }[],
   ): Promise<ColumnLineageDatasetFacet | undefined> => {
-    const inputs = reads.map((read) => ({
-      relation: read.relation,
-      dataset: assetDatasetName(lineageContext, definitions.graph.get(read.key)),
-    }));
-    try {
-      return await withConnection((connection) => columnLineageFromSql(connection, sql, inputs, schema.map((c) => c.name)));
-    } catch (err) {
-      // Lineage never fails a materialization that published.
-      if (!(err instanceof ColumnLineageError)) Context.current().log.warn('column lineage failed', { error: String(err) });
-      return undefined;
+    const asset = definitions.graph.get(key);
+    const cacheKey = JSON.stringify([key, declaredSql(asset), schema, reads.map((r) => r.key)]);
+    let facet = traced.get(cacheKey);
+    if (!facet) {
+      const inputs = reads.map((read) => ({
+        relation: read.relation,
+        dataset: assetDatasetName(lineageContext, definitions.graph.get(read.key)),
+      }));
+      facet = withConnection((connection) => columnLineageFromSql(connection, sql, inputs, schema.map((c) => c.name))).catch(
+        (err: unknown) => {
+          // Lineage never fails a materialization that published; an untraceable query just has no facet.
+          if (!(err instanceof ColumnLineageError)) Context.current().log.warn('column lineage failed', { error: String(err) });
+          return undefined;
+        },
+      );
+      traced.set(cacheKey, facet);
     }
+    return facet;
   };
 
   return {
@@ -103,7 +115,9 @@ export function createMaterializeStep(
         ...(scope?.window ? { window: { start: scope.window.start.getTime(), end: scope.window.end.getTime() } } : {}),
         ...(sources.length ? { sources } : {}),
       };
-      if (context.info.attempt === 1) await lineage.report(assetRunEvent(lineageContext, { ...event, eventType: 'START' }));
+      // START is not waited for: the emitter appends in call order, so the COMPLETE or FAIL this step waits for
+      // is on disk only after it.
+      if (context.info.attempt === 1) void lineage.report(assetRunEvent(lineageContext, { ...event, eventType: 'START' }));
       const record: StepRecord = {
         runId: input.runId,
         workflowId: input.graph.workflowId,
@@ -158,7 +172,7 @@ export function createMaterializeStep(
         const rows = records.reduce((n, r) => n + r.rows, 0);
         const bytes = records.reduce((n, r) => n + r.bytes, 0);
         await finish('materialized', { rows });
-        const columnLineage = outcome.sql ? await columnLineageOf(outcome.sql, outcome.reads, outcome.schema) : undefined;
+        const columnLineage = outcome.sql ? await columnLineageOf(input.key, outcome.sql, outcome.reads, outcome.schema) : undefined;
         await lineage.report(
           assetRunEvent(lineageContext, {
             ...event,

@@ -15,7 +15,7 @@ export interface GraphBenchOptions {
   input: GraphRunInput;
   /** Measured runs after one warm-up run. */
   runs: number;
-  /** The worker's environment (sources). */
+  /** The worker's environment (sources; `OPENLINEAGE_URL` turns lineage on, else it is off). */
   env?: Record<string, string>;
   throttle: 'tuned' | 'default';
 }
@@ -38,7 +38,8 @@ export async function benchGraph(options: GraphBenchOptions): Promise<GraphBench
     startDevServer({ throttle: options.throttle }),
     bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: silent }),
   ]);
-  const base = withHome(loadAssayConfig({ ...options.env, OPENLINEAGE_DISABLED: 'true', ASSAY_CONFIG: '' }), home);
+  const lineage = options.env?.OPENLINEAGE_URL ? {} : { OPENLINEAGE_DISABLED: 'true' };
+  const base = withHome(loadAssayConfig({ ...options.env, ...lineage, ASSAY_CONFIG: '' }), home);
   const config = { ...base, temporal: { ...base.temporal, address: server.address, taskQueue: 'bench' } };
   const worker = await createWorker({
     definitions: options.definitions,

@@ -50,6 +50,8 @@ export async function benchNightscoutGraph(options: {
   days: number;
   runs: number;
   throttle: 'tuned' | 'default';
+  /** Send lineage there (off otherwise). */
+  lineageUrl?: string;
 }): Promise<NightscoutBenchResult> {
   const simulator = await startSimulatorProcess(options.subjects, options.days);
   try {
@@ -58,7 +60,7 @@ export async function benchNightscoutGraph(options: {
       // The simulator's days end on 2025-01-01: every day partition of them in one run (one step per model).
       input: { selection: 'group:nightscout', maxParallel: 4, range: { from: dayKey(SIMULATOR_END - options.days * DAY_MS), to: dayKey(SIMULATOR_END - DAY_MS) } },
       runs: options.runs,
-      env: { NIGHTSCOUT_URL: simulator.urls },
+      env: { NIGHTSCOUT_URL: simulator.urls, ...(options.lineageUrl ? { OPENLINEAGE_URL: options.lineageUrl } : {}) },
       throttle: options.throttle,
     });
     const raw = result.last.assets.find((a) => a.key === 'raw_nightscout_entries')!;

@@ -7,7 +7,9 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { benchExpectations } from '../expectations/bench.js';
 import { benchPsg } from '../sources/psg/bench.js';
 import { benchBackfill, describeBackfillBench } from './backfill.js';
+import { startMarquezReceiver } from '../lineage/test-support/marquez-receiver.js';
 import { benchGraph } from './graph.js';
+import { median } from './stats.js';
 import { benchNightscoutGraph, describeGraphBench, describeNightscoutBench } from './nightscout.js';
 import { wideGraph } from './wide-graph.js';
 
@@ -54,6 +56,24 @@ const SECTIONS: Record<string, () => Promise<string[]>> = {
       'Nightscout graph, 1,000 subjects × 7 days, dev server with its default throttles',
       await benchNightscoutGraph({ subjects: 1000, days: 7, runs: 1, throttle: 'default' }),
     ),
+  'lineage-delays': async () => {
+    const receiver = await startMarquezReceiver();
+    const lines = ['Nightscout graph, 1 subject × 7 days, lineage to a Marquez that answers at once, in 1 s, or not at all'];
+    const walls: number[] = [];
+    for (const [label, set] of [
+      ['at once', async () => receiver.setDown(false)],
+      ['in 1 s', async () => ((receiver.delayMs = 1_000), receiver.setDown(false))],
+      ['not at all', async () => receiver.setDown('refuse')],
+    ] as const) {
+      await set();
+      const r = await benchNightscoutGraph({ subjects: 1, days: 7, runs: 5, throttle: 'tuned', lineageUrl: receiver.url });
+      walls.push(median(r.wallMs));
+      lines.push(`  ${label}: end to end median ${median(r.wallMs).toFixed(0)} ms [${r.wallMs.map((v) => v.toFixed(0)).join(', ')}]`);
+    }
+    lines.push(`  slowest / fastest median: ${(Math.max(...walls) / Math.min(...walls)).toFixed(2)}× (target within 1.10×)`);
+    await receiver.close();
+    return lines;
+  },
   'backfill-365-single-run': async () =>
     describeBackfillBench('Backfill of the Nightscout graph, 1 subject × 365 days, single run (target ≤ 5 s)', await benchBackfill('single-run')),
   'backfill-365-per-partition': async () =>
