@@ -1,11 +1,11 @@
 import type { Definitions } from '../framework/definitions.js';
-import { planRun, type RunPlan } from '../framework/plan.js';
+import { partitionLabel, planRun, type RunPlan } from '../framework/plan.js';
 import { removeStaging } from '../engine/publish.js';
 import { readRunRecord, writeRunRecord, writeStepRecord, type RunRecord, type RunStatus } from '../engine/run-records.js';
 import { assetRunEvent, graphRunEvent, type GraphRunRef, type LineageContext } from '../lineage/assay-events.js';
 import type { LineageReporter } from '../lineage/reporter.js';
 import { asActivity } from './failure.js';
-import { partitionLabel } from './materialize-step.js';
+
 
 export interface PlanInput {
   selection: string;

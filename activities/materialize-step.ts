@@ -3,6 +3,7 @@ import { Context } from '@temporalio/activity';
 import type { AssetLogger } from '../framework/asset.js';
 import type { AssetDefinition } from '../framework/asset.js';
 import type { Definitions } from '../framework/definitions.js';
+import { partitionLabel } from '../framework/plan.js';
 import { partitionScope } from '../engine/compute.js';
 import { materialize, RejectedByChecksError, type EngineConfig } from '../engine/materialize.js';
 import { writeStepRecord, type StepRecord } from '../engine/run-records.js';
@@ -232,11 +233,6 @@ async function sourcesOf(asset: AssetDefinition, config: EngineConfig, report: (
   }
 }
 
-/** `2026-11-30`, or `2026-11-01..2026-11-30` for a range; null for an unpartitioned asset. */
-export function partitionLabel(keys: readonly string[]): string | null {
-  if (keys.length === 0) return null;
-  return keys.length === 1 ? keys[0]! : `${keys[0]}..${keys[keys.length - 1]}`;
-}
 
 function isRetryable(err: unknown): boolean {
   return !(err instanceof Error && 'retryable' in err && (err as { retryable: boolean }).retryable === false);

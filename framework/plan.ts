@@ -42,6 +42,12 @@ export interface PlanRequest {
   only?: 'partitioned' | 'unpartitioned';
 }
 
+/** `2026-11-30`, or `2026-11-01..2026-11-30` for a range of keys; null for none (an unpartitioned asset). */
+export function partitionLabel(keys: readonly string[]): string | null {
+  if (keys.length === 0) return null;
+  return keys.length === 1 ? keys[0]! : `${keys[0]}..${keys[keys.length - 1]}`;
+}
+
 export function stepId(key: string, partitions?: readonly string[]): string {
   if (!partitions || partitions.length === 0) return key;
   return partitions.length === 1 ? `${key}[${partitions[0]}]` : `${key}[${partitions[0]}..${partitions[partitions.length - 1]}]`;

@@ -10,7 +10,7 @@ import type { Activities, BackfillReport, PartitionReport } from '../activities/
 import { NON_RETRYABLE_ERROR_TYPES } from '../framework/errors.js';
 import type { PlanStep } from '../framework/plan.js';
 import { skippedSteps } from './graph-run.js';
-import { runSteps } from './run-steps.js';
+import { pendingResult, runSteps } from './run-steps.js';
 import {
   ASSAY_ASSETS,
   ASSAY_PARTITIONS,
@@ -140,26 +140,7 @@ export async function backfill(input: BackfillInput): Promise<BackfillReport> {
 }
 
 function pendingResults(steps: readonly PlanStep[]): Map<string, AssetRunResult> {
-  return new Map(
-    steps.map((step) => [
-      step.id,
-      {
-        key: step.key,
-        partition: step.partitions ? (step.partitions.length === 1 ? step.partitions[0]! : `${step.partitions[0]}..${step.partitions[step.partitions.length - 1]}`) : null,
-        partitions: null,
-        status: 'pending',
-        rows: null,
-        bytes: null,
-        durationMs: null,
-        computeMs: null,
-        workMs: null,
-        path: null,
-        error: null,
-        activityId: step.id,
-        reusedFrom: null,
-      },
-    ]),
-  );
+  return new Map(steps.map((step) => [step.id, pendingResult(step)]));
 }
 
 /** One line per partition: failed if a step covering it failed, skipped if one was skipped, else materialized. */

@@ -7,8 +7,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { NON_RETRYABLE_ERROR_TYPES } from '../framework/errors.js';
-import type { PlanStep } from '../framework/plan.js';
-import { runSteps } from './run-steps.js';
+import { pendingResult, runSteps } from './run-steps.js';
 import {
   ASSAY_ASSETS,
   ASSAY_PARTITIONS,
@@ -101,23 +100,4 @@ export function skippedSteps(assets: readonly AssetRunResult[]) {
   return assets
     .filter((a) => a.status === 'skipped')
     .map((a) => ({ step: a.activityId, asset: a.key, partition: a.partition, error: a.error }));
-}
-
-function pendingResult(step: PlanStep): AssetRunResult {
-  const keys = step.partitions ?? [];
-  return {
-    key: step.key,
-    partition: keys.length === 0 ? null : keys.length === 1 ? keys[0]! : `${keys[0]}..${keys[keys.length - 1]}`,
-    partitions: null,
-    status: 'pending',
-    rows: null,
-    bytes: null,
-    durationMs: null,
-    computeMs: null,
-    workMs: null,
-    path: null,
-    error: null,
-    activityId: step.id,
-    reusedFrom: null,
-  };
 }

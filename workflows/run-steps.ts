@@ -1,7 +1,7 @@
 import { isCancellation, proxyActivities, proxyLocalActivities, TimeoutFailure } from '@temporalio/workflow';
 import type { Activities, GraphRunRef } from '../activities/index.js';
 import { NON_RETRYABLE_ERROR_TYPES } from '../framework/errors.js';
-import type { PlanStep } from '../framework/plan.js';
+import { partitionLabel, type PlanStep } from '../framework/plan.js';
 import { rootMessage } from './failure-message.js';
 import type { AssetRunResult } from './shared.js';
 
@@ -129,4 +129,23 @@ async function runStep(step: PlanStep, result: AssetRunResult, options: RunSteps
   } finally {
     result.durationMs = Date.now() - scheduledAt;
   }
+}
+
+/** A step's result before it runs. */
+export function pendingResult(step: PlanStep): AssetRunResult {
+  return {
+    key: step.key,
+    partition: partitionLabel(step.partitions ?? []),
+    partitions: null,
+    status: 'pending',
+    rows: null,
+    bytes: null,
+    durationMs: null,
+    computeMs: null,
+    workMs: null,
+    path: null,
+    error: null,
+    activityId: step.id,
+    reusedFrom: null,
+  };
 }
