@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -50,6 +51,16 @@ describe('the run history', () => {
       return reader.getRows();
     });
     expect(counted).toEqual([['materialized', result.assets.length]]);
+
+    // And as `assay runs --json` prints it.
+    const cli = await runAssay(['runs', '--json'], { ASSAY_HOME: worker.home, TEMPORAL_ADDRESS: inject('temporalAddress') });
+    expect(cli.code, cli.stderr).toBe(0);
+    const printed = JSON.parse(cli.stdout) as { runs: (typeof entry)[] };
+    expect(printed.runs).toHaveLength(1);
+    expect(printed.runs[0]).toMatchObject({ runId: result.runId, status: 'completed', checked: 'temporal' });
+    expect(printed.runs[0]!.steps.map((s) => [s.asset, s.status, s.rows]).sort()).toEqual(
+      result.assets.map((a) => [a.key, 'materialized', a.rows]).sort(),
+    );
   });
 
   it('reports a run whose worker died as such, then as Temporal ended it, never running forever', async () => {
@@ -92,3 +103,16 @@ describe('the run history', () => {
     expect(entry!.note).toMatch(/ended terminated in Temporal without recording it/);
   });
 });
+
+/** Runs the `assay` CLI with `env` on top of this process's environment. */
+function runAssay(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'assay.js'), ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
